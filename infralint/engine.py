@@ -1,0 +1,265 @@
+"""Scan: find files, parse each once, build the project, run the selected rules, order the findings."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from infralint import detect
+from infralint.config import Settings
+from infralint.decode import DecodeError, decode
+from infralint.model.common import Document, Problem
+from infralint.model.span import Span
+from infralint.parsers.source import Source
+from infralint.project import Project
+from infralint.registry import Registry
+from infralint.rule import Context, Finding, Rule
+from infralint.walk import Candidate, walk
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_MARKS_YAML_FORMAT = re.compile(r"^(services|apiVersion|kind)\s*:", re.MULTILINE)
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    scanned: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # infralint's own failures (exit 2)
+    documents: list[Document] = field(default_factory=list)
+
+
+def lint_paths(paths: list[str], settings: Settings, registry: Registry,
+               progress: Callable[[int, int], None] | None = None) -> Report:
+    found = walk(paths)
+    report = Report(skipped=list(found.skipped), rules=registry.active(settings.select, settings.ignore))
+    docs: list[Document] = []
+    real_paths: dict[str, Path] = {}
+    roots: dict[str, Path] = {}
+    cache: dict = {}
+    total = len(found.files)
+    for i, cand in enumerate(found.files):
+        doc = load_document(cand, report.skipped, cache)
+        if doc is not None:
+            docs.append(doc)
+            real_paths[doc.path] = cand.real
+            roots[doc.path] = cand.root
+        if progress is not None:
+            progress(i + 1, total)
+    _link_nginx_includes(docs, real_paths)
+    project = Project(docs, real_paths, roots)
+    report.scanned = len(docs)
+    report.documents = docs
+    for doc in docs:
+        for r in report.rules:
+            if doc.format not in r.formats:
+                continue
+            ctx = Context(rule=r, doc=doc, project=project, settings=settings)
+            try:
+                report.findings.extend(r.check(doc, ctx))
+            except Exception as exc:  # a rule bug must not hide the other findings
+                report.errors.append(f"rule {r.id} failed on {doc.path}: {type(exc).__name__}: {exc}")
+    finish(report.findings, docs, settings)
+    return report
+
+
+def finish(findings: list[Finding], docs: list[Document], settings: Settings) -> None:
+    """Severity overrides, fingerprints, and a deterministic order."""
+    texts = {d.path: d.text for d in docs}
+    for f in findings:
+        override = settings.severity_overrides.get(f.rule_id)
+        if override:
+            f.severity = override
+    findings.sort(key=Finding.sort_key)
+    counts: dict[str, int] = {}
+    for f in findings:
+        base = fingerprint(f, texts.get(f.span.path, ""))
+        n = counts.get(base, 0)
+        counts[base] = n + 1
+        f.fingerprint = base if n == 0 else hashlib.sha256(f"{base}:{n}".encode()).hexdigest()[:32]
+
+
+def fingerprint(f: Finding, text: str) -> str:
+    """Stable across unrelated edits: rule, path, object and the offending text, not the line number."""
+    lines = text.splitlines()
+    line = lines[f.span.line - 1].strip() if 0 < f.span.line <= len(lines) else ""
+    raw = "\x1f".join((f.rule_id, f.span.path, f.object, f.key, " ".join(line.split())))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def load_document(cand: Candidate, skipped: list[tuple[str, str]], cache: dict) -> Document | None:
+    """Read, decode, recognise and parse one file. Never raises for bad input."""
+    name = cand.real.name if not cand.explicit else Path(cand.display).name
+    kind = detect.by_name(name)
+    try:
+        size = cand.real.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return _unreadable(cand, kind, f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit; not read", skipped)
+        data = cand.real.read_bytes()
+    except OSError as exc:
+        return _unreadable(cand, kind, f"file cannot be read: {exc.strerror or exc}", skipped)
+    try:
+        text = decode(data)
+    except DecodeError as exc:
+        return _unreadable(cand, kind, f"file cannot be decoded: {exc}", skipped)
+    if kind in (None, "nginx?") or (kind == "yaml" and cand.explicit and not text.strip()):
+        sniffed = detect.sniff(text) if text.strip() else None
+        if kind == "nginx?" and sniffed != "nginx":
+            if cand.explicit and sniffed:
+                kind = sniffed
+            elif cand.explicit:
+                skipped.append((cand.display, "not a recognised infrastructure file"))
+                return None
+            else:
+                return None
+        elif kind is None:
+            if sniffed is None:
+                skipped.append((cand.display, "not a recognised infrastructure file"))
+                return None
+            kind = sniffed
+        else:
+            kind = "nginx" if kind == "nginx?" else kind
+    if kind == "nginx?":
+        kind = "nginx"
+    src = Source(path=cand.display, real=cand.real, text=text, root=cand.root,
+                 display=_displayer(cand), read=_reader(cand.root), cache=cache)
+    return _parse(kind, src, cand, skipped)
+
+
+def _parse(kind: str, src: Source, cand: Candidate, skipped: list[tuple[str, str]]) -> Document | None:
+    if kind == "dockerfile":
+        from infralint.parsers.dockerfile import parse_dockerfile
+
+        return parse_dockerfile(src)
+    if kind == "nginx":
+        from infralint.parsers.nginx import parse_nginx
+
+        return parse_nginx(src)
+    if kind == "env":
+        from infralint.parsers.envfile import parse_envfile
+
+        return parse_envfile(src)
+    if kind == "dockerignore":
+        from infralint.parsers.envfile import parse_dockerignore
+
+        return parse_dockerignore(src)
+    return _parse_yaml(kind, src, cand, skipped)
+
+
+def _parse_yaml(kind: str, src: Source, cand: Candidate, skipped: list[tuple[str, str]]) -> Document | None:
+    from infralint.parsers.compose import looks_like_compose, parse_compose
+    from infralint.parsers.k8s import looks_like_kube, parse_kube
+    from infralint.parsers.yamlload import load_stream
+
+    rel_parts = _rel_parts(cand)
+    if detect.helm_template(rel_parts, lambda p: (cand.root / p).is_file()):
+        skipped.append((cand.display, "helm template"))
+        return None
+    if _kustomize_patch(cand):
+        skipped.append((cand.display, "kustomize patch (partial object)"))
+        return None
+    stream = load_stream(src.text, src.path)
+    broken = any(p.kind == "parse-error" for p in stream.problems)
+    if broken and "{{" in src.text and kind != "compose":
+        skipped.append((cand.display, "template ({{ }} placeholders), not plain YAML"))
+        return None
+    if kind == "compose" or looks_like_compose(stream):
+        return parse_compose(src, stream)
+    if looks_like_kube(stream):
+        return parse_kube(src, stream)
+    if broken and (cand.explicit or _MARKS_YAML_FORMAT.search(src.text)):
+        fmt = "kubernetes" if re.search(r"^(apiVersion|kind)\s*:", src.text, re.MULTILINE) else "compose"
+        return Document(path=src.path, format=fmt, text=src.text, problems=list(stream.problems))
+    if cand.explicit:
+        skipped.append((cand.display, "YAML that is neither compose nor Kubernetes"))
+    return None
+
+
+def _unreadable(cand: Candidate, kind: str | None, message: str, skipped: list[tuple[str, str]]) -> Document | None:
+    if kind is None or kind == "nginx?" and not cand.explicit:
+        skipped.append((cand.display, message))
+        return None
+    fmt = {"yaml": "compose", "nginx?": "nginx", None: "dockerfile"}.get(kind, kind)
+    if kind == "yaml":
+        fmt = "kubernetes"
+    doc = Document(path=cand.display, format=fmt)
+    doc.problems.append(Problem("parse-error", message, Span(cand.display, 1)))
+    return doc
+
+
+def _rel_parts(cand: Candidate) -> tuple[str, ...]:
+    try:
+        return cand.real.relative_to(cand.root).parts
+    except ValueError:
+        return (cand.real.name,)
+
+
+def _kustomize_patch(cand: Candidate) -> bool:
+    """Files a sibling kustomization names as patches are partial objects, not manifests."""
+    for kname in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+        kpath = cand.real.parent / kname
+        if not kpath.is_file():
+            continue
+        try:
+            ktext = kpath.read_text("utf-8", errors="replace")
+        except OSError:
+            return False
+        block = re.search(r"^(patches|patchesStrategicMerge|patchesJson6902)\s*:(.*?)(?=^\S|\Z)", ktext, re.MULTILINE | re.DOTALL)
+        if block and re.search(rf"(^|[\s/:'\"]){re.escape(cand.real.name)}(['\"]?\s*$)", block.group(2), re.MULTILINE):
+            return True
+    return False
+
+
+def _displayer(cand: Candidate) -> Callable[[Path], str]:
+    """Display paths for other files of the same root, consistent with how the walk names them."""
+    rel = "/".join(_rel_parts(cand))
+    prefix: str | None = None
+    if cand.display == rel:
+        prefix = ""
+    elif cand.display.endswith("/" + rel):
+        prefix = cand.display[: -len(rel) - 1]
+
+    def display(p: Path) -> str:
+        real = p.resolve()
+        if prefix is not None:
+            try:
+                sub = real.relative_to(cand.root).as_posix()
+                return f"{prefix}/{sub}" if prefix else sub
+            except ValueError:
+                pass
+        try:
+            return real.relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return real.as_posix()
+
+    return display
+
+
+def _reader(root: Path) -> Callable[[Path], "str | None"]:
+    def read(p: Path) -> str | None:
+        try:
+            real = p.resolve()
+            real.relative_to(root)
+            if not real.is_file() or real.stat().st_size > MAX_FILE_BYTES:
+                return None
+            return decode(real.read_bytes())
+        except (ValueError, OSError, DecodeError):
+            return None
+
+    return read
+
+
+def _link_nginx_includes(docs: list[Document], real_paths: dict[str, Path]) -> None:
+    """A file a main config includes is judged inside that config, not on its own."""
+    from infralint.model.nginx import NginxConfig
+
+    by_real = {real_paths[d.path]: d for d in docs if isinstance(d, NginxConfig)}
+    for doc in docs:
+        if isinstance(doc, NginxConfig) and doc.context == "main":
+            for inc in getattr(doc, "included_real", ()) or ():
+                other = by_real.get(Path(inc))
+                if other is not None and other is not doc and other.included_by is None:
+                    other.included_by = doc.path

@@ -1,0 +1,96 @@
+"""Dockerfile model: instructions, stages (with inheritance resolved), and the final stage as a Container."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from infralint.model.common import Container, Document, EnvVar, HealthCheck, ImageRef
+from infralint.model.span import Span, Spanned
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """One instruction. `args` is the text after the keyword and its flags, continuation lines joined
+    (comment lines inside a continuation dropped); `heredocs` are the bodies of `<<EOF` documents."""
+
+    keyword: str  # upper-case: "FROM", "RUN", ...
+    args: str
+    span: Span  # from the keyword to the end of the last line of the instruction
+    flags: tuple[tuple[str, str], ...] = ()  # ("mount", "type=secret,id=x"), ("from", "builder")
+    heredocs: tuple[str, ...] = ()
+    stage_index: int = -1  # -1: before the first FROM (global ARGs)
+
+    def flag(self, name: str) -> str | None:
+        for key, value in self.flags:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(slots=True)
+class Stage:
+    index: int
+    from_instruction: Instruction
+    image: ImageRef  # is_stage / is_scratch tell when FROM names a stage or scratch
+    alias: str | None = None
+    parent: "Stage | None" = None  # the earlier stage this one is built FROM
+    instructions: list[Instruction] = field(default_factory=list)
+    # Effective after inheritance from `parent`: the last USER / HEALTHCHECK that applies.
+    user: Spanned[str] | None = None
+    healthcheck: HealthCheck | None = None
+    env: list[EnvVar] = field(default_factory=list)  # ENV and ARG entries declared in this stage
+
+    @property
+    def name(self) -> str:
+        return self.alias or str(self.index)
+
+
+@dataclass(slots=True)
+class Dockerfile(Document):
+    instructions: list[Instruction] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
+    global_args: list[EnvVar] = field(default_factory=list)  # ARGs before the first FROM
+    escape: str = "\\"
+
+    @property
+    def final_stage(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    @property
+    def images(self) -> list[ImageRef]:
+        return [s.image for s in self.stages]
+
+    @property
+    def containers(self) -> list[Container]:
+        """The final stage, as the container this Dockerfile builds."""
+        final = self.final_stage
+        if final is None:
+            return []
+        env = [e for s in _lineage(final) for e in s.env]
+        return [
+            Container(
+                format="dockerfile",
+                name=final.name,
+                object=f"stage {final.name}",
+                span=final.from_instruction.span,
+                image=final.image,
+                user=final.user,
+                healthchecks=(final.healthcheck,) if final.healthcheck else (),
+                env=tuple(env),
+                role="stage",
+            )
+        ]
+
+    def env_entries(self) -> list[EnvVar]:
+        """Every ENV and ARG entry in the file, global ARGs included."""
+        return list(self.global_args) + [e for s in self.stages for e in s.env]
+
+
+def _lineage(stage: Stage) -> list[Stage]:
+    chain: list[Stage] = []
+    seen: set[int] = set()
+    cur: Stage | None = stage
+    while cur is not None and cur.index not in seen:
+        seen.add(cur.index)
+        chain.append(cur)
+        cur = cur.parent
+    return list(reversed(chain))

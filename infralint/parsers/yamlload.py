@@ -1,0 +1,169 @@
+"""YAML text -> spanned `YNode` trees, through ruamel.yaml's C-backed composer.
+
+Semantics are YAML 1.2 core (so `22:22` stays a string), merge keys are applied (explicit keys
+win), duplicate keys are recorded as problems instead of being dropped silently, and aliases are
+converted once (a shared subtree stays shared), so an alias bomb cannot expand.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from infralint.model.common import Problem
+from infralint.model.span import Span
+from infralint.model.yamltree import YMap, YNode, YPair, YScalar, YSeq
+
+MAX_DEPTH = 400
+MAX_NODES = 2_000_000
+
+_INT_RE = re.compile(r"^[-+]?(0o[0-7]+|0x[0-9a-fA-F]+|[0-9]+)$")
+_FLOAT_RE = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_TAG = "tag:yaml.org,2002:"
+
+
+class YamlLimitError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class YamlDoc:
+    root: YNode | None
+    start_line: int
+
+
+@dataclass
+class YamlStream:
+    documents: list[YamlDoc] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _yaml():  # imported lazily: a Dockerfile-only run never pays for ruamel
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=False)
+
+
+def load_stream(text: str, path: str) -> YamlStream:
+    """Parse every document of a YAML stream. Never raises for bad input."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    out = YamlStream()
+    conv = _Converter(path, out.problems)
+    try:
+        for node in _yaml().compose_all(text):
+            if node is None:
+                continue
+            root = conv.convert(node, 0)
+            out.documents.append(YamlDoc(root, node.start_mark.line + 1))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        col = mark.column + 1 if mark is not None else 1
+        problem = (exc.problem or "invalid YAML").strip()
+        context = (exc.context or "").strip()
+        msg = f"YAML does not parse: {problem}" + (f" ({context})" if context else "")
+        out.problems.append(Problem("parse-error", msg, Span(path, line, col)))
+    except YamlLimitError as exc:
+        out.problems.append(Problem("parse-error", str(exc), Span(path, exc.line, 1)))
+    except (YAMLError, RecursionError, ValueError) as exc:
+        out.problems.append(Problem("parse-error", f"YAML does not parse: {exc}", Span(path, 1, 1)))
+    return out
+
+
+class _Converter:
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.memo: dict[int, YNode] = {}
+        self.count = 0
+
+    def span(self, node) -> Span:
+        s, e = node.start_mark, node.end_mark
+        return Span(self.path, s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+    def convert(self, node, depth: int) -> YNode:
+        key = id(node)
+        hit = self.memo.get(key)
+        if hit is not None:
+            return hit
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlLimitError(f"YAML has more than {MAX_NODES} nodes; not read further", node.start_mark.line + 1)
+        if depth > MAX_DEPTH:
+            raise YamlLimitError(f"YAML nests deeper than {MAX_DEPTH} levels; not read further", node.start_mark.line + 1)
+        kind = node.id
+        if kind == "scalar":
+            result: YNode = self.scalar(node)
+        elif kind == "sequence":
+            result = YSeq(tuple(self.convert(item, depth + 1) for item in node.value), self.span(node))
+        else:
+            result = self.mapping(node, depth)
+        self.memo[key] = result
+        return result
+
+    def scalar(self, node) -> YScalar:
+        raw = node.value
+        style = getattr(node, "style", None)
+        quoted = bool(style)
+        return YScalar(_typed(node.tag, raw, style), raw, self.span(node), quoted)
+
+    def mapping(self, node, depth: int) -> YMap:
+        merged: list[YPair] = []
+        explicit: list[YPair] = []
+        seen: dict[str, YScalar] = {}
+        for knode, vnode in node.value:
+            if knode.tag == _TAG + "merge" or (knode.id == "scalar" and knode.value == "<<" and not getattr(knode, "style", None)):
+                if "<<" in seen:
+                    self._dup(knode, "<<")
+                seen["<<"] = self.scalar(knode)
+                value = self.convert(vnode, depth + 1)
+                sources = value.items if isinstance(value, YSeq) else (value,)
+                # Earlier sources win over later ones; explicit keys win over all of them.
+                for src in reversed(sources):
+                    if isinstance(src, YMap):
+                        merged.extend(src.pairs)
+                continue
+            if knode.id == "scalar":
+                key = self.scalar(knode)
+            else:
+                # Complex keys are legal YAML but meaningless to compose/kubectl; keep a placeholder.
+                key = YScalar("<complex key>", "<complex key>", self.span(knode))
+            name = key.text
+            if name in seen:
+                self._dup(knode, name)
+            seen[name] = key
+            explicit.append(YPair(key, self.convert(vnode, depth + 1)))
+        return YMap(tuple(merged + explicit), self.span(node))
+
+    def _dup(self, knode, name: str) -> None:
+        span = self.span(knode)
+        self.problems.append(Problem("duplicate-key", f"key '{name}' repeats an earlier key; this later value wins", span))
+
+
+def _typed(tag: str, raw: str, style) -> object:
+    if style:  # quoted or block scalars are always strings
+        return raw
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return raw.lower() == "true"
+    if tag == _TAG + "int" and _INT_RE.match(raw):
+        text = raw.replace("0o", "").replace("0O", "") if "0o" in raw.lower() else raw
+        try:
+            if "0x" in raw.lower():
+                return int(raw, 16)
+            if "0o" in raw.lower():
+                return int(text, 8)
+            return int(raw)
+        except ValueError:
+            return raw
+    if tag == _TAG + "float" and _FLOAT_RE.match(raw):
+        try:
+            value = float(raw)
+            return value if math.isfinite(value) else raw
+        except ValueError:
+            return raw
+    return raw

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from infralint.model.common import Document
+from infralint.rule import Context, Finding, rule
+
+
+@rule(id="IL601", name="secret-in-env", severity="high", formats=("dockerfile", "compose", "kubernetes"))
+def secret_in_env(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """TODO (being written)
+
+    ## Why is this bad?
+    TODO
+    """
+    return iter(())
