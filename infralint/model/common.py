@@ -141,7 +141,7 @@ class Container:
     role: str = "main"
     # False for Job/CronJob pods; health rules only apply to long-running containers.
     long_running: bool = True
-    # Kubernetes: the workload this container belongs to (a `Workload`), for cross-checks.
+    # Kubernetes: the object (`K8sObject`) this container belongs to, for cross-checks.
     owner: object | None = None
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 # ${NAME}, ${NAME:-d}, ${NAME-d}, ${NAME:?e}, ${NAME?e}, ${NAME:+a}, ${NAME+a}, $NAME, $$ (literal $)
-_VAR = re.compile(
+VAR_PATTERN = re.compile(
     r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:-|-|:\?|\?|:\+|\+)(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
 )
 _CMD_SUBST = re.compile(r"\$\((?P<name>[^)]*)\)")
@@ -23,8 +23,10 @@ class Interpolated:
     fully_literal: bool  # no interpolation at all
 
 
-def interpolate(text: str, known: dict[str, str] | None = None, *, kube_refs: bool = False) -> Interpolated:
-    """Substitute variables. `kube_refs` also treats Kubernetes `$(NAME)` as a reference."""
+def interpolate(text: str, known: dict[str, str] | None = None, *, kube_refs: bool = False,
+                shell_vars: bool = True) -> Interpolated:
+    """Substitute variables. `kube_refs` treats Kubernetes `$(NAME)` as a reference; `shell_vars`
+    False leaves `$X`/`${X}` as literal text (Kubernetes expands only `$(NAME)`)."""
     known = known or {}
     names: list[str] = []
     unresolved: list[str] = []
@@ -49,7 +51,7 @@ def interpolate(text: str, known: dict[str, str] | None = None, *, kube_refs: bo
             return ""
         return value
 
-    out = _VAR.sub(sub, text)
+    out = VAR_PATTERN.sub(sub, text) if shell_vars else text
     if kube_refs:
         def ksub(m: re.Match[str]) -> str:
             names.append(m.group("name"))
@@ -61,4 +63,4 @@ def interpolate(text: str, known: dict[str, str] | None = None, *, kube_refs: bo
 
 
 def has_interpolation(text: str) -> bool:
-    return bool(_VAR.search(text) or _CMD_SUBST.search(text))
+    return bool(VAR_PATTERN.search(text) or _CMD_SUBST.search(text))

@@ -56,6 +56,9 @@ def load_stream(text: str, path: str) -> YamlStream:
         for node in _yaml().compose_all(text):
             if node is None:
                 continue
+            # Anchors never cross documents, and ruamel frees a finished document's nodes, so
+            # their id()s get reused: a memo kept across documents would return stale trees.
+            conv.memo.clear()
             root = conv.convert(node, 0)
             out.documents.append(YamlDoc(root, node.start_mark.line + 1))
     except MarkedYAMLError as exc:
