@@ -34,3 +34,8 @@ def decode(data: bytes) -> str:
 
 def line_of_offset(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as Docker, YAML and nginx count them: split on LF only, a trailing CR dropped."""
+    return [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]

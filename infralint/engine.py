@@ -9,7 +9,7 @@ from typing import Callable
 
 from infralint import detect
 from infralint.config import Settings
-from infralint.decode import DecodeError, decode
+from infralint.decode import DecodeError, decode, split_lines
 from infralint.model.common import Document, Problem
 from infralint.model.span import Span
 from infralint.parsers.source import Source
@@ -84,7 +84,7 @@ def finish(findings: list[Finding], docs: list[Document], settings: Settings) ->
 
 def fingerprint(f: Finding, text: str) -> str:
     """Stable across unrelated edits: rule, path, object and the offending text, not the line number."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     line = lines[f.span.line - 1].strip() if 0 < f.span.line <= len(lines) else ""
     raw = "\x1f".join((f.rule_id, f.span.path, f.object, f.key, " ".join(line.split())))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]

@@ -1,10 +1,34 @@
-"""The scan as a whole: every parsed document, and the questions rules ask across files."""
+"""The scan as a whole: every parsed document, and the questions rules ask across files.
+
+Links are found on disk even when only one file was passed (pre-commit), but only inside the
+scanned root, and a link that cannot be resolved statically (a `${VAR}` path, a git URL) is
+reported as unknown rather than guessed.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from infralint.model.common import Document
+from infralint.model.common import BuildRef, Container, Document
+from infralint.model.compose import ComposeFile, Service
+
+_REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BuildLink:
+    """Where a compose service's `build:` leads."""
+
+    build: BuildRef
+    context: Path | None  # None: cannot be known statically (variable, URL) or outside the root
+    dockerfile: Path | None
+    static: bool  # False: a variable or a remote context; nothing can be said
+    inside_root: bool
+    context_exists: bool
+    dockerfile_exists: bool
+    document: Document | None  # the parsed Dockerfile, when it exists
 
 
 @dataclass
@@ -12,9 +36,12 @@ class Project:
     documents: list[Document] = field(default_factory=list)
     real_paths: dict[str, Path] = field(default_factory=dict)  # display path -> real path
     roots: dict[str, Path] = field(default_factory=dict)  # display path -> scanned root
+    # Parses a file found through a link (real path, root) -> Document or None.
+    loader: Callable[[Path, Path], "Document | None"] | None = None
 
     def __post_init__(self) -> None:
         self._by_real: dict[Path, Document] = {}
+        self._loaded: dict[Path, Document | None] = {}
         for doc in self.documents:
             real = self.real_paths.get(doc.path)
             if real is not None:
@@ -37,3 +64,111 @@ class Project:
         from infralint.model.k8s import KubeFile
 
         return [w for d in self.documents if isinstance(d, KubeFile) for w in d.workloads]
+
+    def document_at(self, path: Path, root: Path) -> Document | None:
+        """The parsed file at `path`: from the scan, or read on demand when inside the root."""
+        try:
+            real = path.resolve()
+            real.relative_to(root)
+        except (ValueError, OSError):
+            return None
+        if real in self._by_real:
+            return self._by_real[real]
+        if real not in self._loaded:
+            self._loaded[real] = self.loader(real, root) if self.loader and real.is_file() else None
+        return self._loaded[real]
+
+    # -- compose -> Dockerfile -------------------------------------------------------------
+    def build_link(self, compose: Document, container: Container) -> BuildLink | None:
+        build = container.build
+        real, root = self.real(compose), self.root(compose)
+        if build is None or real is None or root is None:
+            return None
+        text = build.context + (build.dockerfile or "")
+        if "$" in text or _REMOTE.match(build.context):
+            return BuildLink(build, None, None, False, True, False, False, None)
+        context = (real.parent / build.context).resolve()
+        inside = _inside(context, root)
+        dockerfile = (context / (build.dockerfile or "Dockerfile")).resolve()
+        inside = inside and _inside(dockerfile, root)
+        if not inside:
+            return BuildLink(build, None, None, True, False, False, False, None)
+        doc = self.document_at(dockerfile, root) if dockerfile.is_file() else None
+        return BuildLink(build, context, dockerfile, True, True, context.is_dir(), dockerfile.is_file(), doc)
+
+    def built_dockerfile(self, compose: Document, container: Container) -> Document | None:
+        link = self.build_link(compose, container)
+        return link.document if link else None
+
+    # -- Dockerfile -> .dockerignore --------------------------------------------------------
+    def dockerignore_for(self, dockerfile: Document) -> tuple[Path, Document | None] | None:
+        """The `.dockerignore` that applies to a Dockerfile's build context: `<name>.dockerignore`
+        beside the Dockerfile, else `.dockerignore` in the context (compose's, or the file's folder)."""
+        real, root = self.real(dockerfile), self.root(dockerfile)
+        if real is None or root is None:
+            return None
+        context = real.parent
+        for compose in self.of_format("compose"):
+            if not isinstance(compose, ComposeFile):
+                continue
+            for svc in compose.services:
+                link = self.build_link(compose, svc.container)
+                if link and link.dockerfile == real and link.context is not None:
+                    context = link.context
+        for candidate in (real.parent / f"{real.name}.dockerignore", context / ".dockerignore"):
+            if candidate.is_file() and _inside(candidate.resolve(), root):
+                return candidate, self.document_at(candidate, root)
+        return context / ".dockerignore", None
+
+    # -- nginx <- compose mounts ------------------------------------------------------------
+    def services_mounting(self, doc: Document) -> list[tuple[ComposeFile, Service]]:
+        """Compose services that bind-mount this file, or a folder holding it."""
+        real = self.real(doc)
+        if real is None:
+            return []
+        out: list[tuple[ComposeFile, Service]] = []
+        for compose in self.compose_files_near(doc):
+            creal = self.real(compose)
+            if creal is None:
+                continue
+            for svc in compose.services:
+                for m in svc.container.mounts:
+                    if m.type != "bind" or not m.source or "$" in m.source:
+                        continue
+                    src = (creal.parent / Path(m.source).expanduser()).resolve() if not m.source.startswith("/") else Path(m.source)
+                    if src == real or _inside(real, src) and src != real.parent.parent.parent.parent:
+                        out.append((compose, svc))
+                        break
+        return out
+
+    def compose_files_near(self, doc: Document) -> list[ComposeFile]:
+        """Compose files of the scan, plus those found on disk in this file's folder and its
+        parents up to the root (so a single-file run still sees its project)."""
+        found: dict[Path, ComposeFile] = {}
+        for d in self.documents:
+            if isinstance(d, ComposeFile) and self.real(d) is not None:
+                found[self.real(d)] = d  # type: ignore[index]
+        real, root = self.real(doc), self.root(doc)
+        if real is not None and root is not None:
+            folder = real.parent
+            while _inside(folder, root):
+                for name in ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"):
+                    p = folder / name
+                    if p.is_file() and p.resolve() not in found:
+                        other = self.document_at(p, root)
+                        if isinstance(other, ComposeFile):
+                            found[p.resolve()] = other
+                            self.real_paths.setdefault(other.path, p.resolve())
+                            self.roots.setdefault(other.path, root)
+                if folder == root:
+                    break
+                folder = folder.parent
+        return list(found.values())
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False

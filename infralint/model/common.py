@@ -165,7 +165,9 @@ class Document:
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        from infralint.decode import split_lines
+
+        return split_lines(self.text)
 
     @property
     def containers(self) -> list[Container]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import IO
 
+from infralint.decode import split_lines
 from infralint.engine import Report
 from infralint.mask import mask_in
 from infralint.rule import SEVERITIES, Finding
@@ -26,7 +27,7 @@ def render(report: Report, texts: dict[str, str], out: IO[str], *, color: bool, 
     for path in sorted(by_file):
         findings = by_file[path]
         secrets = [f.secret for f in findings if f.secret]
-        lines = texts.get(path, "").splitlines()
+        lines = split_lines(texts.get(path, ""))
         console.print(Text(path, style="bold underline"))
         for f in findings:
             head = Text("  ")

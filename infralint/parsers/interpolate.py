@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Defaults are bounded in length so an unclosed `${X:-` cannot make matching quadratic.
 # ${NAME}, ${NAME:-d}, ${NAME-d}, ${NAME:?e}, ${NAME?e}, ${NAME:+a}, ${NAME+a}, $NAME, $$ (literal $)
 VAR_PATTERN = re.compile(
-    r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:-|-|:\?|\?|:\+|\+)(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
+    r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:-|-|:\?|\?|:\+|\+)(?P<arg>[^}]{0,256}))?\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
 )
 _CMD_SUBST = re.compile(r"\$\((?P<name>[^)]*)\)")
 
