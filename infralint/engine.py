@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,8 @@ def lint_paths(paths: list[str], settings: Settings, registry: Registry,
         if progress is not None:
             progress(i + 1, total)
     _link_nginx_includes(docs, real_paths)
-    project = Project(docs, real_paths, roots)
+    report.skipped.extend(_unread_includes(docs))
+    project = Project(docs, real_paths, roots, loader=_linked_loader(cache))
     report.scanned = len(docs)
     report.documents = docs
     for doc in docs:
@@ -62,6 +64,10 @@ def lint_paths(paths: list[str], settings: Settings, registry: Registry,
                 report.findings.extend(r.check(doc, ctx))
             except Exception as exc:  # a rule bug must not hide the other findings
                 report.errors.append(f"rule {r.id} failed on {doc.path}: {type(exc).__name__}: {exc}")
+    if settings.inline_ignores:
+        from infralint.suppress import apply
+
+        apply(report.findings, docs, lambda ref: [r.id for r in registry.by_ref(ref)])
     finish(report.findings, docs, settings)
     return report
 
@@ -250,6 +256,29 @@ def _reader(root: Path) -> Callable[[Path], "str | None"]:
             return None
 
     return read
+
+
+def _linked_loader(cache: dict) -> Callable[[Path, Path], "Document | None"]:
+    """Parse a file reached through a cross-file link (never reported on its own)."""
+
+    def load(real: Path, root: Path) -> Document | None:
+        display = os.path.relpath(real, Path.cwd().resolve()).replace(os.sep, "/")
+        return load_document(Candidate(real, display, root, False), [], cache)
+
+    return load
+
+
+def _unread_includes(docs: list[Document]) -> list[tuple[str, str]]:
+    """Includes outside the root are not read; say so (their directives are unknown, not missing)."""
+    out: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for doc in docs:
+        for pattern, span in getattr(doc, "unread_includes", ()) or ():
+            key = (pattern, span.path)
+            if key not in seen:
+                seen.add(key)
+                out.append((pattern, f"nginx include in {span.path}:{span.line} is outside the scanned folder or missing; not read"))
+    return out
 
 
 def _link_nginx_includes(docs: list[Document], real_paths: dict[str, Path]) -> None:

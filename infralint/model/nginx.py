@@ -91,6 +91,9 @@ class NginxConfig(Document):
     included_by: str | None = None
     # Paths (as written) of includes that were not read: outside the scanned root, or missing.
     unread_includes: list[tuple[str, Span]] = field(default_factory=list)
+    # Real (resolved, absolute) paths of every file inlined into `directives`, in first-include
+    # order, so the engine can tell which scanned files this config includes.
+    included_real: list[str] = field(default_factory=list)
 
     @property
     def has_http(self) -> bool:

@@ -1,0 +1,164 @@
+"""Inline ignores: `# infralint: ignore=IL201,root-user -- reason` and `ignore-file=`.
+
+An ignore on its own line covers the next line that is not blank or a comment and, when that
+line opens a block (a YAML key holding a mapping or list, an nginx directive with `{`, a
+multi-line Dockerfile instruction), everything inside the block. An ignore at the end of a line
+covers that line (not in Dockerfiles, where it would be part of the instruction). Kubernetes
+objects also honour the annotation `infralint.io/ignore: "IL201: reason"` on the object or its
+pod template.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from infralint.decode import split_lines
+from infralint.model.common import Document
+from infralint.rule import Finding
+
+_PRAGMA = re.compile(
+    r"#\s*infralint:\s*(?P<kind>ignore-file|ignore)\s*=\s*(?P<refs>[A-Za-z0-9_\-]+(?:\s*,\s*[A-Za-z0-9_\-]+)*)"
+    r"(?:\s*(?:--|:)\s*(?P<reason>.*))?$"
+)
+ANNOTATION = "infralint.io/ignore"
+
+
+@dataclass(frozen=True)
+class Ignore:
+    ids: frozenset[str]
+    first: int  # covered lines, inclusive
+    last: int
+    reason: str
+    line: int  # where the pragma is written
+    whole_file: bool = False
+
+    def covers(self, f: Finding) -> bool:
+        return f.rule_id in self.ids and (self.whole_file or self.first <= f.span.line <= self.last)
+
+
+Resolver = Callable[[str], "list[str]"]
+
+
+def collect(doc: Document, resolve: Resolver) -> list[Ignore]:
+    lines = split_lines(doc.text)
+    out: list[Ignore] = []
+    for idx, line in enumerate(lines):
+        if "infralint:" not in line:
+            continue
+        m = _PRAGMA.search(line)
+        if not m:
+            continue
+        ids = frozenset(i for ref in m.group("refs").split(",") for i in resolve(ref.strip()))
+        reason = (m.group("reason") or "").strip()
+        n = idx + 1
+        if m.group("kind") == "ignore-file":
+            out.append(Ignore(ids, 1, len(lines), reason, n, whole_file=True))
+            continue
+        own_line = line[: m.start()].strip() == ""
+        if not own_line:
+            if doc.format != "dockerfile":
+                out.append(Ignore(ids, n, n, reason, n))
+            continue
+        target = _next_code_line(lines, idx + 1, doc.format)
+        if target is None:
+            continue
+        out.append(Ignore(ids, target, _block_end(doc, lines, target), reason, n))
+    out.extend(_annotations(doc, resolve))
+    return out
+
+
+def apply(findings: list[Finding], docs: list[Document], resolve: Resolver) -> None:
+    by_path: dict[str, list[Ignore]] = {}
+    for doc in docs:
+        ignores = collect(doc, resolve)
+        if ignores:
+            by_path[doc.path] = ignores
+    for f in findings:
+        for ign in by_path.get(f.span.path, ()):
+            if ign.covers(f):
+                f.suppressed = True
+                f.suppression = {"kind": "inline", "reason": ign.reason}
+                break
+
+
+def _next_code_line(lines: list[str], start: int, fmt: str) -> int | None:
+    for i in range(start, len(lines)):
+        s = lines[i].strip()
+        if s and not s.startswith("#"):
+            return i + 1
+    return None
+
+
+def _block_end(doc: Document, lines: list[str], line: int) -> int:
+    if doc.format == "dockerfile":
+        for ins in getattr(doc, "instructions", ()):
+            if ins.span.line == line:
+                return max(line, ins.span.end_line)
+        return line
+    if doc.format == "nginx":
+        return _brace_end(lines, line)
+    if doc.format in ("compose", "kubernetes"):
+        return _indent_end(lines, line)
+    return line
+
+
+def _indent_end(lines: list[str], line: int) -> int:
+    """A YAML key's block: the following lines indented deeper (or a `- ` list at the same indent)."""
+    head = lines[line - 1]
+    indent = len(head) - len(head.lstrip(" "))
+    body = head.split(" #", 1)[0].rstrip()
+    item = head.lstrip().startswith("- ")
+    if item:
+        indent += 2  # the item's own keys sit after the dash
+    end = line
+    for i in range(line, len(lines)):
+        s = lines[i]
+        stripped = s.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        ind = len(s) - len(s.lstrip(" "))
+        if ind > indent or (ind >= indent and item and not stripped.startswith("- ")) or (
+            ind == indent and not item and body.endswith(":") and stripped.startswith("- ")
+        ):
+            end = i + 1
+            continue
+        break
+    return end
+
+
+def _brace_end(lines: list[str], line: int) -> int:
+    depth = 0
+    opened = False
+    for i in range(line - 1, len(lines)):
+        text = re.sub(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')", "", lines[i]).split("#", 1)[0]
+        for ch in text:
+            if ch == "{":
+                depth += 1
+                opened = True
+            elif ch == "}":
+                depth -= 1
+                if opened and depth <= 0:
+                    return i + 1
+        if not opened and ";" in text:
+            return line
+    return line if not opened else len(lines)
+
+
+def _annotations(doc: Document, resolve: Resolver) -> list[Ignore]:
+    from infralint.model.k8s import KubeFile
+
+    if not isinstance(doc, KubeFile):
+        return []
+    out: list[Ignore] = []
+    pod_annotations = {id(w.obj): w.pod_annotations for w in doc.workloads}
+    for obj in doc.objects:
+        values = [v for k, v in obj.annotations if k == ANNOTATION]
+        values += [v for k, v in pod_annotations.get(id(obj), ()) if k == ANNOTATION]
+        for v in values:
+            for part in re.split(r"[;\n]", v.value):
+                refs, _, reason = part.partition(":")
+                ids = frozenset(i for ref in refs.split(",") for i in resolve(ref.strip()))
+                if ids:
+                    out.append(Ignore(ids, obj.span.line, obj.node.span.end_line, reason.strip(), v.span.line))
+    return out
