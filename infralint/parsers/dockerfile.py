@@ -167,7 +167,9 @@ class _Builder:
             resolved = interpolate(value, keep).text.strip()
         else:
             resolved = first.text.strip()
-        unresolved = bool(first.unresolved) or not resolved
+        # Unknown only when a variable without a value still decides the tag (or, with no tag,
+        # the end of the name): `${REGISTRY}/app:latest` is still :latest.
+        unresolved = not resolved or (bool(first.unresolved) and "$" in _tag_part(resolved))
         variable = _source_variable(value) if first.variables else None
         parent = None if unresolved else self.stage_named(resolved)
         ref = make_image(raw, span, resolved=resolved, variable=variable, unresolved=unresolved,
@@ -287,6 +289,12 @@ def _flags(text: str, words: list[tuple[int, int]], esc: str) -> tuple[list[tupl
         name, _, value = word[2:].partition("=")
         flags.append((name, unquote(value, esc)[0]))
     return flags, i
+
+
+def _tag_part(ref: str) -> str:
+    core = ref.split("@", 1)[0]
+    last = core[core.rfind("/") + 1:]
+    return last.split(":", 1)[1] if ":" in last else last
 
 
 def _source_variable(ref: str) -> str | None:

@@ -92,6 +92,12 @@ def _template(template: YMap | None, where: str, rd: Reader) -> tuple[YMap, YMap
     return spec, meta if meta is not None else YMap((), template.span), f"{where}.spec"
 
 
+def _runs_to_completion(obj: K8sObject, spec: YMap) -> bool:
+    """A bare Pod with restartPolicy Never/OnFailure is a one-off task, not a long-running service."""
+    policy = spec.get_str("restartPolicy")
+    return obj.kind == "Pod" and policy in ("Never", "OnFailure")
+
+
 def _pod(obj: K8sObject, spec: YMap, where: str, rd: Reader) -> _Pod:
     hosts: list[Spanned[str]] = []
     for key, name in HOST_NAMESPACES:
@@ -109,7 +115,7 @@ def _pod(obj: K8sObject, spec: YMap, where: str, rd: Reader) -> _Pod:
         obj=obj,
         spec=spec,
         where=where,
-        long_running=obj.kind not in BATCH_KINDS,
+        long_running=obj.kind not in BATCH_KINDS and not _runs_to_completion(obj, spec),
         host_namespaces=tuple(hosts),
         run_as_user=rd.number(ctx, "runAsUser", ctx_where),
         run_as_non_root=rd.flag(ctx, "runAsNonRoot", ctx_where),

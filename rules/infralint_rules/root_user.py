@@ -2,15 +2,154 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from infralint.model.common import Document
+from infralint.model.common import Container, Document
+from infralint.model.compose import ComposeFile
+from infralint.model.dockerfile import Dockerfile, Stage
+from infralint.model.k8s import KubeFile, Workload
+from infralint.model.span import Span
 from infralint.rule import Context, Finding, rule
+from infralint_rules._users import is_nonroot_base, is_root_user
 
 
 @rule(id="IL201", name="root-user", severity="high", formats=("dockerfile", "compose", "kubernetes"))
 def root_user(doc: Document, ctx: Context) -> Iterator[Finding]:
-    """TODO (being written)
+    """Container runs as root
+
+    ## What it does
+    Reports containers known to run as root (UID 0):
+
+    - **Dockerfile**: the final stage's effective `USER` is missing, `root` or `0` (with or
+      without a `:group`). A stage built `FROM` an earlier stage inherits that stage's `USER`,
+      and only the final stage counts: build stages may run as root. A base image tagged
+      `nonroot` (distroless) already sets a non-root user.
+    - **Compose**: `user:` is `root` or `0`.
+    - **Kubernetes**: after merging the pod and container `securityContext` field by field,
+      the container sets neither `runAsNonRoot: true` nor a `runAsUser` above 0, or it sets
+      `runAsUser: 0`. Init containers count; ephemeral debug containers do not.
+
+    A `user:` or `USER` that is a variable is unknown and not reported.
 
     ## Why is this bad?
-    TODO
+    Root in a container is root on the host's kernel. Any code execution bug in the
+    application, or any compromised dependency, then gets full control of the container's
+    filesystem and a much shorter path to the host: a container escape, a writable mount or
+    an added capability is exploited as UID 0. Running as an unprivileged user is a cheap
+    layer of defence, and most images support it.
+
+    ## Example
+    ```dockerfile
+    FROM node:20-bookworm-slim
+    WORKDIR /app
+    COPY --chown=node:node . .
+    CMD ["node", "server.js"]
+    ```
+    ```yaml
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:2.4.1
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM node:20-bookworm-slim
+    WORKDIR /app
+    COPY --chown=node:node . .
+    USER node
+    CMD ["node", "server.js"]
+    ```
+    ```yaml
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 10001
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:2.4.1
+    ```
     """
-    return iter(())
+    if isinstance(doc, Dockerfile):
+        yield from _dockerfile(doc, ctx)
+    elif isinstance(doc, ComposeFile):
+        yield from _compose(doc, ctx)
+    elif isinstance(doc, KubeFile):
+        for workload in doc.workloads:
+            yield from _workload(workload, ctx)
+
+
+def _dockerfile(doc: Dockerfile, ctx: Context) -> Iterator[Finding]:
+    final = doc.final_stage
+    if final is None:
+        return
+    obj = f"stage {final.name}"
+    user = final.user  # already inherited from the stages the final one is built on
+    if user is not None:
+        if is_root_user(user.value):
+            # Point at the USER line, even when it sits in an earlier stage: that is what to edit.
+            origin = _stage_at(doc, user.span.line)
+            where = f" (inherited from stage {origin.name})" if origin is not None and origin is not final else ""
+            yield ctx.report(user.span, f"final stage runs as root: USER {user.value}{where}",
+                             object=obj, key=f"USER {user.value}")
+        return
+    base = _base_stage(final)
+    if is_nonroot_base(base.image):
+        return
+    why = "built FROM scratch with no USER" if base.image.is_scratch else "no USER instruction"
+    yield ctx.report(final.from_instruction.span, f"final stage runs as root: {why}", object=obj, key="no USER")
+
+
+def _stage_at(doc: Dockerfile, line: int) -> Stage | None:
+    """The stage an instruction on `line` belongs to."""
+    found = None
+    for stage in doc.stages:
+        if stage.from_instruction.span.line <= line:
+            found = stage
+    return found
+
+
+def _base_stage(stage: Stage) -> Stage:
+    """The first stage of `stage`'s lineage: the one whose FROM names a real image (or scratch)."""
+    seen: set[int] = set()
+    while stage.parent is not None and stage.index not in seen:
+        seen.add(stage.index)
+        stage = stage.parent
+    return stage
+
+
+def _compose(doc: ComposeFile, ctx: Context) -> Iterator[Finding]:
+    for service in doc.services:
+        user = service.container.user
+        # No `user:` means the image decides. For a pulled image we cannot know; a service built
+        # from a Dockerfile is judged across files (the Dockerfile's final USER), not here.
+        if user is not None and is_root_user(user.value):
+            yield ctx.report(user.span, f"service '{service.name}' runs as root: user: {user.value}",
+                             object=service.container.object, key=f"user {user.value}")
+
+
+def _workload(workload: Workload, ctx: Context) -> Iterator[Finding]:
+    # A pod-level `runAsUser: 0` inherited by several containers is one line to fix: report it
+    # once, naming every container it makes root.
+    explicit_root: dict[Span, list[Container]] = {}
+    for container in workload.containers:
+        if container.role == "ephemeral":
+            continue  # debug containers are attached by hand, never written in a manifest to fix
+        uid, non_root = container.run_as_user, container.run_as_non_root
+        if uid is not None and uid.value == 0:
+            explicit_root.setdefault(uid.span, []).append(container)
+        elif uid is not None and uid.value > 0:
+            continue
+        elif non_root is not None and non_root.value:
+            continue
+        else:
+            yield ctx.report(
+                container.span,
+                f"container '{container.name}' may run as root: neither runAsNonRoot: true nor a non-zero "
+                "runAsUser is set in its or the pod's securityContext",
+                object=container.object,
+                key="no runAsNonRoot/runAsUser",
+            )
+    for span, containers in explicit_root.items():
+        names = ", ".join(f"'{c.name}'" for c in containers)
+        noun = "container" if len(containers) == 1 else "containers"
+        obj = containers[0].object if len(containers) == 1 else workload.obj.label
+        yield ctx.report(span, f"runAsUser: 0 runs {noun} {names} as root", object=obj, key="runAsUser 0")
