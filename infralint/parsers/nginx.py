@@ -34,7 +34,7 @@ _HTTP_LEVEL = frozenset({"server", "upstream", "map", "geo", "split_clients", "l
 def parse_nginx(src: Source) -> NginxConfig:
     own = read_file(src.real, src.text, src.path, src.cache)
     problems = [Problem("parse-error", msg, Span(src.path, line)) for line, msg in own.errors]
-    expander = Expander(src, _include_bases(src.real, own.directives))
+    expander = Expander(src, _include_bases(src.real, own.directives, src.root))
     directives = expander.expand(own.directives)
     problems.extend(expander.problems)
     return NginxConfig(
@@ -59,10 +59,16 @@ def context_of(directives: tuple[Directive, ...]) -> str:
     return "server"
 
 
-def _include_bases(real: Path, top: tuple[Directive, ...]) -> list[Path]:
+def _include_bases(real: Path, top: tuple[Directive, ...], root: Path) -> list[Path]:
     """nginx resolves relative includes against the main config's directory. A fragment's main
-    config is unknown: its own directory is the best guess, its parent (conf.d/..) the next."""
+    config is unknown: its own directory is the best guess, then each folder above it up to the
+    scanned root (conf.d/.., or a template two levels below the config's root)."""
     here = real.parent
     if context_of(top) == "main" or here.parent == here:
         return [here]
-    return [here, here.parent]
+    bases = [here]
+    cur = here
+    while cur != root and cur.parent != cur and root in cur.parents:
+        cur = cur.parent
+        bases.append(cur)
+    return bases
