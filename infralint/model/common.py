@@ -103,6 +103,7 @@ class BuildRef:
     context: str
     dockerfile: str | None
     span: Span
+    target: str | None = None  # `build.target`: the stage that runs, instead of the final one
 
 
 @dataclass(frozen=True, slots=True)

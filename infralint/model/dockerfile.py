@@ -59,6 +59,15 @@ class Dockerfile(Document):
     def images(self) -> list[ImageRef]:
         return [s.image for s in self.stages]
 
+    def stage_for(self, target: str | None) -> Stage | None:
+        """The stage that runs: `target` (a compose `build.target`) or the final stage."""
+        if target:
+            for stage in self.stages:
+                if stage.alias and stage.alias.lower() == target.lower():
+                    return stage
+            return None
+        return self.final_stage
+
     @property
     def containers(self) -> list[Container]:
         """The final stage, as the container this Dockerfile builds."""

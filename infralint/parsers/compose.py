@@ -230,7 +230,9 @@ def _build(ctx: Ctx, key: YScalar, value: YNode) -> BuildRef | None:
     if dockerfile is not None:
         scalar = string_scalar(ctx, "build dockerfile", dockerfile.value, numbers=False)
         dockerfile_text = expand(scalar.text) if scalar is not None else None
-    return BuildRef(context_text, dockerfile_text, span)
+    target = build.get_scalar("target")
+    target_text = target.text.strip() if target is not None and target.value is not None else None
+    return BuildRef(context_text, dockerfile_text, span, target_text or None)
 
 
 def _aliases(ctx: Ctx, node: YMap) -> tuple[str, ...]:

@@ -21,7 +21,9 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
 
     ## What it does
     - **Compose**: reports a service with no `healthcheck:`, or one that turns it off
-      (`disable: true`, `test: ["NONE"]`). Settings merged in with `<<: *defaults` count.
+      (`disable: true`, `test: ["NONE"]`). Settings merged in with `<<: *defaults` count, and
+      so does a `HEALTHCHECK` in the final (or `build.target`) stage of the Dockerfile the
+      service is built from.
     - **Dockerfile**: reports a final stage with no `HEALTHCHECK` (inherited from the stage it
       is built on counts), or with `HEALTHCHECK NONE`, at low severity: the check can also be
       supplied where the image is run.
@@ -60,6 +62,8 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if isinstance(doc, ComposeFile):
         for service in doc.services:
+            if not service.container.healthchecks and _built_image_has_healthcheck(doc, service.container, ctx):
+                continue  # the HEALTHCHECK in the Dockerfile it is built from applies
             yield from _service_or_stage(service.container, ctx)
     elif isinstance(doc, Dockerfile):
         # `containers` is the final stage, its HEALTHCHECK already inherited from its parents.
@@ -92,3 +96,13 @@ def _service_or_stage(container: Container, ctx: Context, severity: str | None =
             # The switch-off is written somewhere: point at it, that is the line to change.
             yield ctx.report(check.span, f"{label} {off}", severity=severity,
                              object=container.object, key="healthcheck disabled")
+
+
+def _built_image_has_healthcheck(doc: ComposeFile, container: Container, ctx: Context) -> bool:
+    """A service built from a Dockerfile in the tree inherits its final (or target) stage's HEALTHCHECK."""
+    link = ctx.project.build_link(doc, container)
+    built = link.document if link is not None else None
+    if link is None or not isinstance(built, Dockerfile):
+        return False
+    stage = built.stage_for(link.build.target)
+    return stage is not None and stage.healthcheck is not None and not stage.healthcheck.disabled

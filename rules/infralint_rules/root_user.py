@@ -22,7 +22,8 @@ def root_user(doc: Document, ctx: Context) -> Iterator[Finding]:
       without a `:group`). A stage built `FROM` an earlier stage inherits that stage's `USER`,
       and only the final stage counts: build stages may run as root. A base image tagged
       `nonroot` (distroless) already sets a non-root user.
-    - **Compose**: `user:` is `root` or `0`.
+    - **Compose**: `user:` is `root` or `0`; or, with no `user:`, the service is built from a
+      Dockerfile in the tree whose final stage (or `build.target` stage) runs as root.
     - **Kubernetes**: after merging the pod and container `securityContext` field by field,
       the container sets neither `runAsNonRoot: true` nor a `runAsUser` above 0, or it sets
       `runAsUser: 0`. Init containers count; ephemeral debug containers do not.
@@ -81,21 +82,27 @@ def _dockerfile(doc: Dockerfile, ctx: Context) -> Iterator[Finding]:
     final = doc.final_stage
     if final is None:
         return
-    obj = f"stage {final.name}"
-    user = final.user  # already inherited from the stages the final one is built on
+    reason = stage_runs_as_root(doc, final)
+    if reason is not None:
+        span, why, key = reason
+        yield ctx.report(span, f"final stage runs as root: {why}", object=f"stage {final.name}", key=key)
+
+
+def stage_runs_as_root(doc: Dockerfile, stage: Stage) -> tuple[Span, str, str] | None:
+    """(where to point, why, fingerprint key) when `stage` runs as root, else None."""
+    user = stage.user  # already inherited from the stages this one is built on
     if user is not None:
-        if is_root_user(user.value):
-            # Point at the USER line, even when it sits in an earlier stage: that is what to edit.
-            origin = _stage_at(doc, user.span.line)
-            where = f" (inherited from stage {origin.name})" if origin is not None and origin is not final else ""
-            yield ctx.report(user.span, f"final stage runs as root: USER {user.value}{where}",
-                             object=obj, key=f"USER {user.value}")
-        return
-    base = _base_stage(final)
+        if not is_root_user(user.value):
+            return None
+        # Point at the USER line, even when it sits in an earlier stage: that is what to edit.
+        origin = _stage_at(doc, user.span.line)
+        where = f" (inherited from stage {origin.name})" if origin is not None and origin is not stage else ""
+        return user.span, f"USER {user.value}{where}", f"USER {user.value}"
+    base = _base_stage(stage)
     if is_nonroot_base(base.image):
-        return
+        return None
     why = "built FROM scratch with no USER" if base.image.is_scratch else "no USER instruction"
-    yield ctx.report(final.from_instruction.span, f"final stage runs as root: {why}", object=obj, key="no USER")
+    return stage.from_instruction.span, why, "no USER"
 
 
 def _stage_at(doc: Dockerfile, line: int) -> Stage | None:
@@ -119,11 +126,25 @@ def _base_stage(stage: Stage) -> Stage:
 def _compose(doc: ComposeFile, ctx: Context) -> Iterator[Finding]:
     for service in doc.services:
         user = service.container.user
-        # No `user:` means the image decides. For a pulled image we cannot know; a service built
-        # from a Dockerfile is judged across files (the Dockerfile's final USER), not here.
-        if user is not None and is_root_user(user.value):
-            yield ctx.report(user.span, f"service '{service.name}' runs as root: user: {user.value}",
-                             object=service.container.object, key=f"user {user.value}")
+        if user is not None:
+            if is_root_user(user.value):
+                yield ctx.report(user.span, f"service '{service.name}' runs as root: user: {user.value}",
+                                 object=service.container.object, key=f"user {user.value}")
+            continue
+        # No `user:`: the image decides. A pulled image cannot be judged; a service built from a
+        # Dockerfile in the tree runs as that Dockerfile's final (or `build.target`) stage.
+        link = ctx.project.build_link(doc, service.container)
+        built = link.document if link is not None else None
+        if not isinstance(built, Dockerfile) or link is None:
+            continue
+        stage = built.stage_for(link.build.target)
+        reason = stage_runs_as_root(built, stage) if stage is not None else None
+        if reason is not None:
+            _, why, key = reason
+            yield ctx.report(service.span,
+                             f"service '{service.name}' runs as root: it is built from {built.path} "
+                             f"(stage {stage.name}: {why}) and sets no user:",
+                             object=service.container.object, key=f"built {built.path} {key}")
 
 
 def _workload(workload: Workload, ctx: Context) -> Iterator[Finding]:
