@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Ports many non-database programs also use (9000: MinIO, Portainer, php-fpm; 8123: Home
+# Assistant; 7000: AirPlay; 50000: Jenkins agents) are left out: their number proves nothing,
+# and a database image on them is still caught by its image name.
 DEFAULT_DB_PORTS = frozenset({
-    5432, 3306, 27017, 27018, 27019, 6379, 6380, 9200, 9300, 5984, 1433, 1521, 11211, 9042, 7000,
-    7001, 7687, 7474, 8086, 5672, 15672, 2379, 2380, 26257, 8529, 28015, 29015, 9000, 8123, 5433,
-    33060, 4369, 25672, 61616, 9092, 2181, 8091, 50000, 3050, 6432,
+    5432, 5433, 6432, 3306, 33060, 27017, 27018, 27019, 6379, 6380, 9200, 9300, 5984, 1433, 1521,
+    11211, 9042, 7687, 7474, 8086, 5672, 15672, 4369, 25672, 61616, 2379, 2380, 26257, 8529,
+    28015, 29015, 9092, 2181, 3050,
 })
 # Images whose service is a database, cache, search engine or broker (matched on the last path part).
 DEFAULT_DB_IMAGES = frozenset({

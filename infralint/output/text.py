@@ -26,7 +26,13 @@ def render(report: Report, texts: dict[str, str], out: IO[str], *, color: bool, 
         by_file[f.span.path].append(f)
     for path in sorted(by_file):
         findings = by_file[path]
-        secrets = [f.secret for f in findings if f.secret]
+        # Long secrets are masked wherever they appear; short ones (a `postgres` default) only on
+        # their own finding's line, where masking them everywhere would garble unrelated text.
+        wide = [f.secret for f in findings if f.secret and len(f.secret) >= 8]
+        per_line: dict[int, list[str]] = defaultdict(list)
+        for f in findings:
+            if f.secret:
+                per_line[f.span.line].append(f.secret)
         lines = split_lines(texts.get(path, ""))
         console.print(Text(path, style="bold underline"))
         for f in findings:
@@ -41,7 +47,7 @@ def render(report: Report, texts: dict[str, str], out: IO[str], *, color: bool, 
                 head.append(f"  [suppressed: {f.suppression.get('kind')}]", style="dim")
             console.print(head)
             if 0 < f.span.line <= len(lines):
-                src = mask_in(lines[f.span.line - 1].rstrip(), secrets)
+                src = mask_in(lines[f.span.line - 1].rstrip(), wide + per_line[f.span.line])
                 if len(src) > 160:
                     src = src[:157] + "..."
                 console.print(Text(f"      {src.strip()}", style="dim"))
