@@ -7,6 +7,8 @@ import sys
 import time
 from typing import Sequence
 
+from pathlib import Path
+
 import click
 
 from infralint import __version__
@@ -60,18 +62,28 @@ def cli(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str,
         _emit(render_explain(found[0]), output)
         sys.exit(0)
 
-    from infralint.config import Settings
-
-    settings = Settings(select=_split(select), ignore=_split(ignore))
-    if fail_on:
-        settings.fail_on = fail_on
-    for ref in settings.select + settings.ignore:
-        if not reg.is_known(ref):
-            _fail(f"unknown rule {ref!r} in --select/--ignore (see --list-rules)")
     targets = list(paths) or ["."]
     for p in targets:
         if not os.path.lexists(p):
             _fail(f"path does not exist: {p}")
+    settings = _settings(reg, targets, config_path)
+    if select:
+        settings.select = _split(select)
+    if ignore:
+        settings.ignore = _split(ignore)
+    if fail_on:
+        settings.fail_on = fail_on
+    for ref in _split(select) + _split(ignore):
+        if not reg.is_known(ref):
+            _fail(f"unknown rule {ref!r} in --select/--ignore (see --list-rules)")
+    prints: set[str] | None = None
+    if baseline:
+        from infralint import baseline as baseline_mod
+
+        try:
+            prints = baseline_mod.load(Path(baseline))
+        except baseline_mod.BaselineError as exc:
+            _fail(str(exc))
 
     from infralint.engine import lint_paths
     from infralint.walk import PathNotFound
@@ -87,6 +99,19 @@ def cli(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str,
     if report.errors:
         for err in report.errors:
             click.echo(f"infralint: internal error: {err}", err=True)
+    if prints is not None and baseline:
+        from infralint import baseline as baseline_mod
+
+        baseline_mod.apply(report.findings, prints, Path(baseline))
+    if write_baseline:
+        from infralint import baseline as baseline_mod
+
+        try:
+            count = baseline_mod.write(Path(write_baseline), report.findings)
+        except OSError as exc:
+            _fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
+        click.echo(f"infralint: recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}", err=True)
+        sys.exit(2 if report.errors else 0)
 
     if fmt == "json":
         from infralint.output.jsonout import render as render_json
@@ -113,6 +138,32 @@ def cli(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str,
     threshold = SEVERITY_RANK[settings.fail_on]
     failing = [f for f in report.findings if not f.suppressed and SEVERITY_RANK.get(f.severity, 0) >= threshold]
     sys.exit(1 if failing and not exit_zero else 0)
+
+
+def _settings(reg, targets: list[str], config_path: str | None):
+    """Settings from --config or the nearest config file, with every rule reference checked."""
+    from infralint.config import ConfigError, Settings, find_config, load_config
+
+    path: Path | None
+    if config_path:
+        path = Path(config_path)
+        if not path.is_file():
+            _fail(f"--config: no such file: {config_path}")
+    else:
+        path = find_config(Path(targets[0]))
+    if path is None:
+        return Settings()
+    try:
+        settings = load_config(path)
+    except ConfigError as exc:
+        _fail(str(exc))
+    refs = [("select", r) for r in settings.select] + [("ignore", r) for r in settings.ignore]
+    refs += [("severity", r) for r in settings.severity_overrides]
+    refs += [("per-path-ignores", r) for rs in settings.per_path_ignores.values() for r in rs]
+    for key, ref in refs:
+        if not reg.is_known(ref):
+            _fail(f"{path}: key '{key}': unknown rule {ref!r} (see --list-rules)")
+    return settings
 
 
 def _read_for_display(path: str) -> str:

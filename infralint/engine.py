@@ -64,19 +64,50 @@ def lint_paths(paths: list[str], settings: Settings, registry: Registry,
                 report.findings.extend(r.check(doc, ctx))
             except Exception as exc:  # a rule bug must not hide the other findings
                 report.errors.append(f"rule {r.id} failed on {doc.path}: {type(exc).__name__}: {exc}")
+    resolve = lambda ref: [r.id for r in registry.by_ref(ref)]  # noqa: E731
     if settings.inline_ignores:
         from infralint.suppress import apply
 
-        apply(report.findings, docs, lambda ref: [r.id for r in registry.by_ref(ref)])
-    finish(report.findings, docs, settings)
+        apply(report.findings, docs, resolve)
+    _apply_per_path_ignores(report.findings, settings, real_paths, resolve)
+    finish(report.findings, docs, settings, resolve)
     return report
 
 
-def finish(findings: list[Finding], docs: list[Document], settings: Settings) -> None:
+def _apply_per_path_ignores(findings: list[Finding], settings: Settings, real_paths: dict[str, Path], resolve) -> None:
+    """`per-path-ignores` globs are relative to the config file's folder (or the current one)."""
+    if not settings.per_path_ignores:
+        return
+    import fnmatch
+
+    base = Path(settings.source).resolve().parent if settings.source else Path.cwd().resolve()
+    rules = {glob: {i for ref in refs for i in resolve(ref)} for glob, refs in settings.per_path_ignores.items()}
+    for f in findings:
+        if f.suppressed:
+            continue
+        real = real_paths.get(f.span.path)
+        candidates = [f.span.path]
+        if real is not None:
+            try:
+                candidates.insert(0, real.relative_to(base).as_posix())
+            except ValueError:
+                pass
+        for glob, ids in rules.items():
+            if f.rule_id in ids and any(fnmatch.fnmatch(c, glob) or fnmatch.fnmatch(c, glob.rstrip("/") + "/*") for c in candidates):
+                f.suppressed = True
+                f.suppression = {"kind": "config", "reason": f"per-path-ignores: {glob}"}
+                break
+
+
+def finish(findings: list[Finding], docs: list[Document], settings: Settings, resolve=None) -> None:
     """Severity overrides, fingerprints, and a deterministic order."""
     texts = {d.path: d.text for d in docs}
+    overrides: dict[str, str] = {}
+    for ref, sev in settings.severity_overrides.items():
+        for rid in (resolve(ref) if resolve else [ref]):
+            overrides[rid] = sev
     for f in findings:
-        override = settings.severity_overrides.get(f.rule_id)
+        override = overrides.get(f.rule_id)
         if override:
             f.severity = override
     findings.sort(key=Finding.sort_key)
