@@ -55,23 +55,29 @@ def lint_paths(paths: list[str], settings: Settings, registry: Registry,
     project = Project(docs, real_paths, roots, loader=_linked_loader(cache))
     report.scanned = len(docs)
     report.documents = docs
-    for doc in docs:
-        for r in report.rules:
-            if doc.format not in r.formats:
-                continue
-            ctx = Context(rule=r, doc=doc, project=project, settings=settings)
-            try:
-                report.findings.extend(r.check(doc, ctx))
-            except Exception as exc:  # a rule bug must not hide the other findings
-                report.errors.append(f"rule {r.id} failed on {doc.path}: {type(exc).__name__}: {exc}")
+    _run_rules(report, docs, project, settings, [r for r in report.rules if not r.after_suppression])
     resolve = lambda ref: [r.id for r in registry.by_ref(ref)]  # noqa: E731
     if settings.inline_ignores:
         from infralint.suppress import apply
 
         apply(report.findings, docs, resolve)
+    _run_rules(report, docs, project, settings, [r for r in report.rules if r.after_suppression])
     _apply_per_path_ignores(report.findings, settings, real_paths, resolve)
     finish(report.findings, docs, settings, resolve)
     return report
+
+
+def _run_rules(report: Report, docs: list[Document], project: Project, settings: Settings, rules: list[Rule]) -> None:
+    active = frozenset(r.id for r in report.rules)
+    for doc in docs:
+        for r in rules:
+            if doc.format not in r.formats:
+                continue
+            ctx = Context(rule=r, doc=doc, project=project, settings=settings, active=active)
+            try:
+                report.findings.extend(r.check(doc, ctx))
+            except Exception as exc:  # a rule bug must not hide the other findings
+                report.errors.append(f"rule {r.id} failed on {doc.path}: {type(exc).__name__}: {exc}")
 
 
 def _apply_per_path_ignores(findings: list[Finding], settings: Settings, real_paths: dict[str, Path], resolve) -> None:

@@ -108,9 +108,9 @@ class Project:
         if real is None or root is None:
             return None
         context = real.parent
-        for compose in self.of_format("compose"):
-            if not isinstance(compose, ComposeFile):
-                continue
+        # Compose files found on disk too, not only scanned ones: pre-commit may pass just the
+        # Dockerfile, and the context compose gives it still decides which .dockerignore applies.
+        for compose in self.compose_files_near(dockerfile):
             for svc in compose.services:
                 link = self.build_link(compose, svc.container)
                 if link and link.dockerfile == real and link.context is not None:
@@ -135,8 +135,11 @@ class Project:
                 for m in svc.container.mounts:
                     if m.type != "bind" or not m.source or "$" in m.source:
                         continue
-                    src = (creal.parent / Path(m.source).expanduser()).resolve() if not m.source.startswith("/") else Path(m.source)
-                    if src == real or _inside(real, src) and src != real.parent.parent.parent.parent:
+                    src = (creal.parent / Path(m.source).expanduser()).resolve()
+                    # The file itself, or any folder above it (`./nginx/conf.d:/etc/nginx/conf.d`,
+                    # `./nginx:/etc/nginx`), however deep: every such mount puts the file inside
+                    # the container.
+                    if src == real or _inside(real, src):
                         out.append((compose, svc))
                         break
         return out

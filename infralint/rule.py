@@ -66,6 +66,8 @@ class Rule:
     check: CheckFn
     doc: str
     enabled: bool = True  # False: shipped "off", runs only when selected
+    # Runs after inline ignores were applied (it judges the ignores themselves).
+    after_suppression: bool = False
 
     @property
     def summary(self) -> str:
@@ -76,7 +78,8 @@ class Rule:
         return _doc_sections(self.doc).get(title.lower(), "")
 
 
-def rule(*, id: str, name: str, severity: str, formats: Iterable[str], enabled: bool = True) -> Callable[[CheckFn], Rule]:
+def rule(*, id: str, name: str, severity: str, formats: Iterable[str], enabled: bool = True,
+         after_suppression: bool = False) -> Callable[[CheckFn], Rule]:
     if severity not in SEVERITIES:
         raise ValueError(f"{id}: unknown severity {severity!r}")
     fmts = frozenset(formats)
@@ -88,7 +91,8 @@ def rule(*, id: str, name: str, severity: str, formats: Iterable[str], enabled: 
         doc = _dedent_doc(fn.__doc__ or "")
         if "## Why is this bad?" not in doc:
             raise ValueError(f"{id}: docstring needs a '## Why is this bad?' section")
-        return Rule(id=id, name=name, severity=severity, formats=fmts, check=fn, doc=doc, enabled=enabled)
+        return Rule(id=id, name=name, severity=severity, formats=fmts, check=fn, doc=doc, enabled=enabled,
+                    after_suppression=after_suppression)
 
     return wrap
 
@@ -102,6 +106,20 @@ class Context:
     project: "Project"
     settings: "Settings"
     findings: list[Finding] = field(default_factory=list)
+    active: frozenset[str] = frozenset()  # IDs of every rule running in this scan
+
+    def rules_for(self, ref: str) -> list[str]:
+        """Rule IDs an ID, name or prefix refers to (empty when it names no known rule)."""
+        from infralint.registry import load
+
+        return [r.id for r in load().by_ref(ref)]
+
+    def explicitly_selected(self) -> bool:
+        """True when the user named this rule (or its prefix) in `select`: parts of a rule that
+        ship "off" run only then."""
+        rid, name = self.rule.id, self.rule.name
+        return any(ref.upper() == rid or ref.lower() == name or (ref and rid.startswith(ref.upper()) and ref.upper() != "IL")
+                   for ref in self.settings.select)
 
     def report(
         self,

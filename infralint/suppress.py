@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from infralint.decode import split_lines
-from infralint.model.common import Document
+from infralint.model.common import Document, IgnorePragma
+from infralint.model.span import Span
 from infralint.rule import Finding
 
 _PRAGMA = re.compile(
@@ -24,62 +25,57 @@ _PRAGMA = re.compile(
 ANNOTATION = "infralint.io/ignore"
 
 
-@dataclass(frozen=True)
-class Ignore:
-    ids: frozenset[str]
-    first: int  # covered lines, inclusive
-    last: int
-    reason: str
-    line: int  # where the pragma is written
-    whole_file: bool = False
-
-    def covers(self, f: Finding) -> bool:
-        return f.rule_id in self.ids and (self.whole_file or self.first <= f.span.line <= self.last)
-
-
 Resolver = Callable[[str], "list[str]"]
 
 
-def collect(doc: Document, resolve: Resolver) -> list[Ignore]:
+def covers(ign: IgnorePragma, f: Finding) -> bool:
+    return f.rule_id in ign.ids and (ign.whole_file or ign.first <= f.span.line <= ign.last)
+
+
+def collect(doc: Document, resolve: Resolver) -> list[IgnorePragma]:
     lines = split_lines(doc.text)
-    out: list[Ignore] = []
+    out: list[IgnorePragma] = []
     for idx, line in enumerate(lines):
         if "infralint:" not in line:
             continue
         m = _PRAGMA.search(line)
         if not m:
             continue
-        ids = frozenset(i for ref in m.group("refs").split(",") for i in resolve(ref.strip()))
+        refs = tuple(r.strip() for r in m.group("refs").split(","))
+        ids = frozenset(i for ref in refs for i in resolve(ref))
         reason = (m.group("reason") or "").strip()
         n = idx + 1
+        span = Span(doc.path, n, m.start() + 1, n, m.end() + 1)
         if m.group("kind") == "ignore-file":
-            out.append(Ignore(ids, 1, len(lines), reason, n, whole_file=True))
+            out.append(IgnorePragma(refs, ids, span, 1, len(lines), reason, whole_file=True))
             continue
         own_line = line[: m.start()].strip() == ""
         if not own_line:
             if doc.format != "dockerfile":
-                out.append(Ignore(ids, n, n, reason, n))
+                out.append(IgnorePragma(refs, ids, span, n, n, reason))
             continue
         target = _next_code_line(lines, idx + 1, doc.format)
         if target is None:
             continue
-        out.append(Ignore(ids, target, _block_end(doc, lines, target), reason, n))
+        out.append(IgnorePragma(refs, ids, span, target, _block_end(doc, lines, target), reason))
     out.extend(_annotations(doc, resolve))
     return out
 
 
 def apply(findings: list[Finding], docs: list[Document], resolve: Resolver) -> None:
-    by_path: dict[str, list[Ignore]] = {}
+    """Record each document's pragmas on it, suppress what they cover, and mark them used."""
+    by_path: dict[str, list[IgnorePragma]] = {}
     for doc in docs:
-        ignores = collect(doc, resolve)
-        if ignores:
-            by_path[doc.path] = ignores
+        doc.ignores = collect(doc, resolve)
+        if doc.ignores:
+            by_path[doc.path] = doc.ignores
     for f in findings:
         for ign in by_path.get(f.span.path, ()):
-            if ign.covers(f):
-                f.suppressed = True
-                f.suppression = {"kind": "inline", "reason": ign.reason}
-                break
+            if covers(ign, f):
+                ign.used.add(f.rule_id)
+                if not f.suppressed:
+                    f.suppressed = True
+                    f.suppression = {"kind": "inline", "reason": ign.reason}
 
 
 def _next_code_line(lines: list[str], start: int, fmt: str) -> int | None:
@@ -145,20 +141,22 @@ def _brace_end(lines: list[str], line: int) -> int:
     return line if not opened else len(lines)
 
 
-def _annotations(doc: Document, resolve: Resolver) -> list[Ignore]:
+def _annotations(doc: Document, resolve: Resolver) -> list[IgnorePragma]:
     from infralint.model.k8s import KubeFile
 
     if not isinstance(doc, KubeFile):
         return []
-    out: list[Ignore] = []
+    out: list[IgnorePragma] = []
     pod_annotations = {id(w.obj): w.pod_annotations for w in doc.workloads}
     for obj in doc.objects:
         values = [v for k, v in obj.annotations if k == ANNOTATION]
         values += [v for k, v in pod_annotations.get(id(obj), ()) if k == ANNOTATION]
         for v in values:
-            for part in re.split(r"[;\n]", v.value):
-                refs, _, reason = part.partition(":")
-                ids = frozenset(i for ref in refs.split(",") for i in resolve(ref.strip()))
-                if ids:
-                    out.append(Ignore(ids, obj.span.line, obj.node.span.end_line, reason.strip(), v.span.line))
+            # `IL201: reason; IL301: other reason` -- but a `;` inside a reason is just prose.
+            for part in re.split(r"\n|;(?=\s*[A-Za-z][A-Za-z0-9-]*\s*[:,])", v.value):
+                refs_text, _, reason = part.partition(":")
+                refs = tuple(r.strip() for r in refs_text.split(",") if r.strip())
+                ids = frozenset(i for ref in refs for i in resolve(ref))
+                if refs:
+                    out.append(IgnorePragma(refs, ids, v.span, obj.span.line, obj.node.span.end_line, reason.strip()))
     return out

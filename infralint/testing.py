@@ -3,7 +3,8 @@
 A fixture is a file (or a folder, for cross-file cases) under `fixtures/<RULE_ID>/` named `bad*`
 or `good*`. Expected findings are written inline:
 
-    # expect: IL201            (alone on a line: the next line that is not blank or a comment)
+    # expect: IL201            (alone on a line: the next line that is not blank or a comment,
+                                or is an `# infralint:` pragma comment)
     user: root  # expect: IL201   (at the end of a line, YAML and nginx only)
 
 `good*` fixtures must produce no finding of the rule; `bad*` fixtures exactly the annotated ones.
@@ -64,7 +65,7 @@ def expectations(path: Path, base: Path) -> Counter[tuple[str, int, str]]:
             if m:
                 for rid in m.group("ids").split(","):
                     out[(rel, n, rid.strip())] += 1
-            if pending and stripped and not stripped.startswith("#"):
+            if pending and stripped and (not stripped.startswith("#") or "infralint:" in stripped):
                 for rid in pending:
                     out[(rel, n, rid)] += 1
                 pending = []
@@ -73,11 +74,15 @@ def expectations(path: Path, base: Path) -> Counter[tuple[str, int, str]]:
 
 def run_case(case: FixtureCase, base: Path) -> tuple[Counter[tuple[str, int, str]], Report]:
     """Lint the fixture with only its rule selected; paths come back relative to `base`."""
-    settings = Settings(select=[case.rule_id])
+    reg = load()
+    rule = reg.rules.get(case.rule_id)
+    # A rule that judges the ignores themselves needs the rules they name to run too.
+    select = [r.id for r in reg.active([], [])] + [case.rule_id] if rule and rule.after_suppression else [case.rule_id]
+    settings = Settings(select=select)
     old = os.getcwd()
     os.chdir(base)
     try:
-        report = lint_paths([case.path.relative_to(base).as_posix()], settings, load())
+        report = lint_paths([case.path.relative_to(base).as_posix()], settings, reg)
     finally:
         os.chdir(old)
     found: Counter[tuple[str, int, str]] = Counter(

@@ -11,10 +11,12 @@ from tests.helpers import run
 COMPOSE = """services:
   web:
     image: nginx
+    mem_limit: 256m
     healthcheck:
       test: ["CMD", "true"]
   db:
     image: postgres:16.2
+    mem_limit: 1g
     ports:
       - "5432:5432"
     healthcheck:
@@ -127,10 +129,10 @@ def test_baseline_round_trip(repo: Path) -> None:
     assert r.code == 0
     assert all(f["suppressed"] and f["suppression"]["kind"] == "baseline" for f in r.json()["findings"])
     # Lines moving does not break the baseline; a new finding still fails the run.
-    (repo / "app" / "compose.yaml").write_text("# moved\n\n" + COMPOSE + "  cache:\n    image: redis:7.2\n    ports: [\"6379:6379\"]\n    healthcheck: {test: [CMD, redis-cli, ping]}\n")
+    (repo / "app" / "compose.yaml").write_text("# moved\n\n" + COMPOSE + "  cache:\n    image: redis:7.2\n    mem_limit: 64m\n    ports: [\"6379:6379\"]\n    healthcheck: {test: [CMD, redis-cli, ping]}\n")
     r = run("app", "-f", "json", "--baseline", "baseline.json")
     active = [f for f in r.json()["findings"] if not f["suppressed"]]
-    assert [f["rule_id"] for f in active] == ["IL401"] and active[0]["line"] == 16
+    assert [f["rule_id"] for f in active] == ["IL401"] and active[0]["line"] == 19
     assert r.code == 1
 
 

@@ -156,6 +156,21 @@ class Problem:
 
 
 @dataclass(slots=True)
+class IgnorePragma:
+    """An inline `# infralint: ignore=...` (or an `infralint.io/ignore` annotation), and which of
+    the rules it names actually suppressed something (filled in after the rules ran)."""
+
+    refs: tuple[str, ...]  # as written
+    ids: frozenset[str]  # resolved rule IDs
+    span: Span  # the pragma itself
+    first: int  # covered lines, inclusive
+    last: int
+    reason: str
+    whole_file: bool = False
+    used: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
 class Document:
     """One scanned file, parsed. Format-specific subclasses add their own typed views."""
 
@@ -163,6 +178,7 @@ class Document:
     format: str
     text: str = ""
     problems: list[Problem] = field(default_factory=list)
+    ignores: list[IgnorePragma] = field(default_factory=list)
 
     @property
     def lines(self) -> list[str]:

@@ -7,7 +7,7 @@ from typing import IO
 
 from infralint.decode import split_lines
 from infralint.engine import Report
-from infralint.mask import mask_in
+from infralint.mask import mask_line
 from infralint.rule import SEVERITIES, Finding
 
 STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -26,13 +26,14 @@ def render(report: Report, texts: dict[str, str], out: IO[str], *, color: bool, 
         by_file[f.span.path].append(f)
     for path in sorted(by_file):
         findings = by_file[path]
-        # Long secrets are masked wherever they appear; short ones (a `postgres` default) only on
-        # their own finding's line, where masking them everywhere would garble unrelated text.
-        wide = [f.secret for f in findings if f.secret and len(f.secret) >= 8]
+        # Secrets of every finding in the file, shown or not (a suppressed IL601 still knows its
+        # value). Long ones are masked wherever they appear; short ones (a `postgres` default)
+        # only on their own line, where masking them everywhere would garble unrelated text.
+        everything = [f for f in report.findings if f.span.path == path and f.secret]
+        wide = [f.secret for f in everything if len(f.secret or "") >= 8]
         per_line: dict[int, list[str]] = defaultdict(list)
-        for f in findings:
-            if f.secret:
-                per_line[f.span.line].append(f.secret)
+        for f in everything:
+            per_line[f.span.line].append(f.secret or "")
         lines = split_lines(texts.get(path, ""))
         console.print(Text(path, style="bold underline"))
         for f in findings:
@@ -47,7 +48,7 @@ def render(report: Report, texts: dict[str, str], out: IO[str], *, color: bool, 
                 head.append(f"  [suppressed: {f.suppression.get('kind')}]", style="dim")
             console.print(head)
             if 0 < f.span.line <= len(lines):
-                src = mask_in(lines[f.span.line - 1].rstrip(), wide + per_line[f.span.line])
+                src = mask_line(lines[f.span.line - 1].rstrip(), wide + per_line[f.span.line])
                 if len(src) > 160:
                     src = src[:157] + "..."
                 console.print(Text(f"      {src.strip()}", style="dim"))

@@ -170,8 +170,12 @@ def _healthchecks(ctx: Ctx, settings: Settings) -> tuple[HealthCheck, ...]:
     check = expect_map(ctx, "healthcheck", value)
     if check is None:
         return ()
-    disabled = check.get_bool("disable") is True or _test_is_none(check.get("test"))
-    return (HealthCheck("healthcheck", pair_span(key, value), disabled=disabled),)
+    # A disabled check points at what disables it: that is the line to change.
+    for name, off in (("disable", check.get_bool("disable") is True), ("test", _test_is_none(check.get("test")))):
+        pair = check.pair(name)
+        if off and pair is not None:
+            return (HealthCheck("healthcheck", pair_span(pair.key, pair.value), disabled=True),)
+    return (HealthCheck("healthcheck", pair_span(key, value)),)
 
 
 def _test_is_none(test: YNode | None) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infralint.model.common import Document
 from infralint.model.nginx import Directive, NginxConfig, Scope
 from infralint.model.span import Span
 
@@ -176,13 +177,15 @@ def server_serves(server: Scope) -> bool:
     return True
 
 
-def serving_leaves(doc: NginxConfig, server: Scope) -> list[Scope]:
-    """Leaf scopes (where requests end) that serve content: not redirect-only, not ACME challenges,
-    not `internal` ones clients cannot reach directly."""
+def serving_leaves(doc: NginxConfig, server: Scope, *, acme_serves: bool = False) -> list[Scope]:
+    """Leaf scopes (where requests end) that serve content: not redirect-only, not `internal`
+    ones clients cannot reach directly. ACME challenge locations (read only by the CA's robot)
+    are left out unless `acme_serves`: for IL501 they serve files, since RULES.md calls a server
+    a redirector only when every location `return`s a 3xx."""
     out: list[Scope] = []
     for leaf in doc.leaf_scopes(server):
         block = leaf.block
-        if block.name == "location" and (answers_without_content(block) or _is_acme(block)):
+        if block.name == "location" and (answers_without_content(block) or (_is_acme(block) and not acme_serves)):
             continue
         out.append(leaf)
     return out
@@ -350,3 +353,36 @@ def required_headers(configured: tuple[str, ...], tls: bool) -> list[str]:
 def required_label(name: str) -> str:
     return "X-Frame-Options (or a CSP with frame-ancestors)" if name == XFO else display(name)
 
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for the per-directive IL5xx rules (IL003, IL504-IL510)
+
+
+def listen_port(address: str) -> int | None:
+    """The port of a `listen` address (80 when only a host is given, None for a unix socket)."""
+    return _port(address)
+
+
+def local_scope(root: Directive, parents: tuple[Directive, ...], span: Span) -> Scope:
+    """The blocks around a directive that are written in its own file (for the finding's object:
+    a snippet included by many servers is labelled by where it is written, not by its first
+    includer)."""
+    own = [p for p in parents if p.span.path == span.path]
+    return Scope((root, *own))
+
+
+def report_owners(docs: list[Document]) -> dict[str, str]:
+    """For each scanned nginx file (display path), the document that reports what lies wholly
+    inside it: itself when it is judged on its own, else the main config that includes it.
+    Pass `ctx.project.of_format("nginx")`."""
+    return {d.path: d.included_by or d.path for d in docs if isinstance(d, NginxConfig)}
+
+
+def reports_here(doc: NginxConfig, span: Span, owners: dict[str, str]) -> bool:
+    """Whether `doc` reports a finding that lies wholly at `span`.
+
+    A snippet can be inlined into several scanned files (two vhosts including `ssl.conf`) while
+    also being scanned on its own. What lies wholly inside it is reported once, by its owner; an
+    including file reports only what it alone can see (the snippet's top level in its context).
+    A file that is not itself in the scan is reported by every file that includes it."""
+    return owners.get(span.path, doc.path) == doc.path

@@ -8,7 +8,7 @@ from infralint.model.common import Document
 from infralint.model.files import EnvFile
 from infralint.model.k8s import KSecret, KubeFile, SecretEntry
 from infralint.rule import Context, Finding, rule
-from infralint_rules._secrets import find_secret, is_reference, is_secret_name, placeholder_kind, value_pattern, words
+from infralint.secrets import find_secret, is_reference, is_secret_name, placeholder_kind, value_pattern, words
 
 # Secret keys that name where or who, not the secret itself (`username`, `host`): a Secret's
 # password is the leak, its user name beside it is not worth a second finding.

@@ -44,8 +44,9 @@ def missing_security_headers(doc: Document, ctx: Context) -> Iterator[Finding]:
 
     A value held in a variable (`add_header X-Frame-Options $x_frame_options always;`, usually
     fed by a `map`) counts as present, as do `more_set_headers` (headers-more) entries. Servers
-    that only redirect (every location `return`s a 3xx, `return 444`, or a bare error status),
-    ACME challenge locations and stream (TCP) servers are skipped. Where an `include` outside the
+    that only redirect (every location `return`s a 3xx, `return 444`, or a bare error status)
+    and stream (TCP) servers are skipped; a server with an ACME challenge location serves those
+    files, so it is judged. Where an `include` outside the
     scanned root could have supplied the headers, nothing is reported. A `conf.d` fragment is
     judged inside the main config that includes it when that config is in the scan.
 
@@ -86,7 +87,7 @@ def missing_security_headers(doc: Document, ctx: Context) -> Iterator[Finding]:
     for server in doc.servers():
         if not server_serves(server):
             continue
-        leaves = serving_leaves(doc, server)
+        leaves = serving_leaves(doc, server, acme_serves=True)
         if not leaves:
             continue  # every location redirects
         required = required_headers(ctx.settings.required_headers, is_tls(server))

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
+from infralint.mask import mask, mask_line
 from infralint.model.common import Document
 from infralint.rule import Context, Finding, rule
+
+
+# A long unbroken token quoted by a parser ("unknown instruction ...") may be a pasted key.
+_LONG_QUOTED = re.compile(r'"(\S{20,})"')
 
 
 @rule(id="IL001", name="parse-error", severity="high",
@@ -38,4 +44,6 @@ def parse_error(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     for p in doc.problems:
         if p.kind == "parse-error":
-            yield ctx.report(p.span, p.message, key=p.message)
+            # Parser messages may quote the broken text, and broken text may hold a secret.
+            message = _LONG_QUOTED.sub(lambda m: f'"{mask(m.group(1))}"', mask_line(p.message))
+            yield ctx.report(p.span, message, key=message)

@@ -45,6 +45,10 @@ def root_user(doc: Document, ctx: Context) -> Iterator[Finding]:
     CMD ["node", "server.js"]
     ```
     ```yaml
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: api
     spec:
       containers:
         - name: api
@@ -60,6 +64,10 @@ def root_user(doc: Document, ctx: Context) -> Iterator[Finding]:
     CMD ["node", "server.js"]
     ```
     ```yaml
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: api
     spec:
       securityContext:
         runAsNonRoot: true

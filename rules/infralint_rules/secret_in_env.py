@@ -7,7 +7,7 @@ from infralint.model.common import Document, EnvVar
 from infralint.model.dockerfile import Dockerfile, Instruction
 from infralint.model.span import Span
 from infralint.rule import Context, Finding, rule
-from infralint_rules._secrets import (SecretMatch, find_secret, is_reference, is_secret_name, is_trivial,
+from infralint.secrets import (SecretMatch, find_secret, is_reference, is_secret_name, is_trivial,
                                       placeholder_kind, value_pattern)
 
 # Tools that take a credential as a command-line argument. The `s` group is the credential.

@@ -445,8 +445,13 @@ def test_healthcheck(body, disabled):
     s = one("services:\n  web:\n    image: x\n    healthcheck:\n" + body)
     (check,) = s.container.healthchecks
     assert check.kind == "healthcheck" and check.disabled is disabled
-    assert at(check.span) == (4, 5)
-    assert check.span.end_line == 4 + body.count("\n")
+    if disabled:
+        # A disabled check points at the line that disables it.
+        off = next(i for i, ln in enumerate(body.splitlines()) if "disable: " in ln and "false" not in ln or "NONE" in ln)
+        assert at(check.span) == (5 + off, 7)
+    else:
+        assert at(check.span) == (4, 5)
+        assert check.span.end_line == 4 + body.count("\n")
 
 
 def test_healthcheck_wrong_shape():

@@ -1,4 +1,6 @@
-"""Is this a secret? Name, value-pattern and placeholder tests shared by IL601 and IL602.
+"""Is this a secret? Name, value-pattern and placeholder tests: IL601 and IL602 use them, and
+so does the text output, which masks every secret-looking value on a line it prints, whatever
+rules ran.
 
 Two independent signals, as RULES.md ("IL601 names and values") decides:
 
