@@ -42,6 +42,10 @@ class Project:
     def __post_init__(self) -> None:
         self._by_real: dict[Path, Document] = {}
         self._loaded: dict[Path, Document | None] = {}
+        # Rules ask the same questions for every file (IL603 for each Dockerfile walks every
+        # compose build): answer each once per scan.
+        self._links: dict[tuple[int, int], BuildLink | None] = {}
+        self._near: dict[Path, list[ComposeFile]] = {}
         for doc in self.documents:
             real = self.real_paths.get(doc.path)
             if real is not None:
@@ -80,6 +84,12 @@ class Project:
 
     # -- compose -> Dockerfile -------------------------------------------------------------
     def build_link(self, compose: Document, container: Container) -> BuildLink | None:
+        key = (id(compose), id(container))
+        if key not in self._links:
+            self._links[key] = self._build_link(compose, container)
+        return self._links[key]
+
+    def _build_link(self, compose: Document, container: Container) -> BuildLink | None:
         build = container.build
         real, root = self.real(compose), self.root(compose)
         if build is None or real is None or root is None:
@@ -147,6 +157,14 @@ class Project:
     def compose_files_near(self, doc: Document) -> list[ComposeFile]:
         """Compose files of the scan, plus those found on disk in this file's folder and its
         parents up to the root (so a single-file run still sees its project)."""
+        real = self.real(doc)
+        if real is None:
+            return self._compose_files_near(doc)
+        if real.parent not in self._near:
+            self._near[real.parent] = self._compose_files_near(doc)
+        return self._near[real.parent]
+
+    def _compose_files_near(self, doc: Document) -> list[ComposeFile]:
         found: dict[Path, ComposeFile] = {}
         for d in self.documents:
             if isinstance(d, ComposeFile) and self.real(d) is not None:
