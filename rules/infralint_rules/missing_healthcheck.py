@@ -23,7 +23,8 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
     - **Compose**: reports a service with no `healthcheck:`, or one that turns it off
       (`disable: true`, `test: ["NONE"]`). Settings merged in with `<<: *defaults` count, and
       so does a `HEALTHCHECK` in the final (or `build.target`) stage of the Dockerfile the
-      service is built from.
+      service is built from. When that Dockerfile cannot be read (a missing context, a remote
+      or `${VAR}` context, a path outside the scanned folder) nothing is reported: no guessing.
     - **Dockerfile**: reports a final stage with no `HEALTHCHECK` (inherited from the stage it
       is built on counts), or with `HEALTHCHECK NONE`, at low severity: the check can also be
       supplied where the image is run.
@@ -62,9 +63,13 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if isinstance(doc, ComposeFile):
         for service in doc.services:
-            if not service.container.healthchecks and _built_image_has_healthcheck(doc, service.container, ctx):
-                continue  # the HEALTHCHECK in the Dockerfile it is built from applies
-            yield from _service_or_stage(service.container, ctx)
+            container = service.container
+            built = _built_image_health(doc, container, ctx) if not container.healthchecks else None
+            if built == "healthy" or built == "unknown":
+                # The Dockerfile's HEALTHCHECK applies; or the Dockerfile cannot be read (missing:
+                # IL702's business; remote, `${VAR}`, outside the root), and we never guess.
+                continue
+            yield from _service_or_stage(container, ctx, built_from=built)
     elif isinstance(doc, Dockerfile):
         # `containers` is the final stage, its HEALTHCHECK already inherited from its parents.
         for container in doc.containers:
@@ -81,12 +86,16 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
                                  object=container.object, key="no probe")
 
 
-def _service_or_stage(container: Container, ctx: Context, severity: str | None = None) -> Iterator[Finding]:
-    """A compose service or a Dockerfile's final stage: health check missing, or turned off."""
+def _service_or_stage(container: Container, ctx: Context, severity: str | None = None,
+                      built_from: str | None = None) -> Iterator[Finding]:
+    """A compose service or a Dockerfile's final stage: health check missing, or turned off.
+    `built_from` names the Dockerfile a compose service is built from (checked, and lacking one)."""
     if container.format == "dockerfile":
         label, missing, off = "final stage", "has no HEALTHCHECK", "turns health checks off with HEALTHCHECK NONE"
     else:
         label, missing, off = f"service '{container.name}'", "has no healthcheck", "turns its healthcheck off"
+        if built_from:
+            missing += f", and {built_from} (which it is built from) has no HEALTHCHECK either"
     if not container.healthchecks:
         yield ctx.report(container.span, f"{label} {missing}", severity=severity,
                          object=container.object, key="no healthcheck")
@@ -98,11 +107,19 @@ def _service_or_stage(container: Container, ctx: Context, severity: str | None =
                              object=container.object, key="healthcheck disabled")
 
 
-def _built_image_has_healthcheck(doc: ComposeFile, container: Container, ctx: Context) -> bool:
-    """A service built from a Dockerfile in the tree inherits its final (or target) stage's HEALTHCHECK."""
+def _built_image_health(doc: ComposeFile, container: Container, ctx: Context) -> str | None:
+    """For a service built from a Dockerfile: "healthy" when its final (or `build.target`) stage
+    has a HEALTHCHECK, "unknown" when that Dockerfile cannot be read, else the Dockerfile's path
+    (it was checked and lacks one). None for a service that is not built."""
     link = ctx.project.build_link(doc, container)
-    built = link.document if link is not None else None
-    if link is None or not isinstance(built, Dockerfile):
-        return False
+    if link is None:
+        return None
+    built = link.document
+    if not isinstance(built, Dockerfile):
+        return "unknown"
     stage = built.stage_for(link.build.target)
-    return stage is not None and stage.healthcheck is not None and not stage.healthcheck.disabled
+    if stage is None:
+        return "unknown"
+    if stage.healthcheck is not None and not stage.healthcheck.disabled:
+        return "healthy"
+    return built.path
