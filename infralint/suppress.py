@@ -10,7 +10,6 @@ pod template.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from infralint.decode import split_lines

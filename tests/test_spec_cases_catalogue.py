@@ -2,7 +2,7 @@
 
 Scope: IL003, IL102, IL103, IL202-IL207, IL302, IL303, IL402, IL503 (Ingress), IL504-IL510,
 IL603, IL701, IL702, and the cross-file halves of IL201/IL301. Same marker language as
-``tests/test_spec_cases.py`` (kept as a small copy here so this file does not depend on it):
+``tests/test_spec_cases.py`` (from tests/spec_harness.py):
 
     privileged: true             @@IL202
     ssl_protocols ...;           @@IL504~a        (one finding expected on one of the lines marked ~a)
@@ -17,107 +17,14 @@ given on the command line (default "."), to exercise the single-file (pre-commit
 from __future__ import annotations
 
 import json
-import re
-import textwrap
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import run
+from tests.spec_harness import Case, evaluate, lint, parse
 
-MARK = re.compile(r"[ \t]+@@(\S+)$")
-TOKEN = re.compile(r"^(-)?(IL\d{3})(?:~(\w+))?(?:!(\w+))?(?:%(.+))?$")
 SHA = "sha256:" + "4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1"
 GIT = {".git/HEAD": "ref: refs/heads/main\n"}  # marks the repository root, as pre-commit has
-
-
-@dataclass
-class Expect:
-    rule: str
-    path: str
-    lines: set[int]
-    severity: str | None = None
-    message: str | None = None
-
-
-@dataclass
-class Case:
-    id: str
-    files: dict[str, str]
-    rules: tuple[str, ...]
-    xfail: str | None = None
-    args: tuple[str, ...] = ()
-    targets: tuple[str, ...] = (".",)
-    scope: tuple[str, ...] = ()
-    text: dict[str, str] = field(default_factory=dict)
-    expects: list[Expect] = field(default_factory=list)
-    silences: list[tuple[str, str, int]] = field(default_factory=list)
-
-
-def parse(case: Case) -> Case:
-    groups: dict[tuple[str, str, str], Expect] = {}
-    for path, content in case.files.items():
-        content = textwrap.dedent(content).lstrip("\n")
-        out = []
-        for no, line in enumerate(content.split("\n"), start=1):
-            m = MARK.search(line)
-            if m:
-                line = line[: m.start()]
-                for tok in m.group(1).split(","):
-                    t = TOKEN.match(tok)
-                    assert t, f"bad marker {tok!r} in {case.id}"
-                    neg, rule, grp, sev, msg = t.groups()
-                    if neg:
-                        case.silences.append((rule, path, no))
-                    elif grp:
-                        key = (rule, path, grp)
-                        if key in groups:
-                            groups[key].lines.add(no)
-                        else:
-                            groups[key] = Expect(rule, path, {no}, sev, msg)
-                            case.expects.append(groups[key])
-                    else:
-                        case.expects.append(Expect(rule, path, {no}, sev, msg))
-            out.append(line)
-        case.text[path] = "\n".join(out)
-    return case
-
-
-def lint(case: Case, root: Path) -> dict:
-    for path, content in case.text.items():
-        p = root / path
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(content, encoding="utf-8")
-    r = run(*case.targets, "-f", "json", "--exit-zero", *case.args)
-    assert r.code == 0, r.stdout + r.stderr
-    return r.json()
-
-
-def evaluate(case: Case, doc: dict) -> tuple[list[str], list[str], list[str]]:
-    """Return (missing expectations, unexpected findings, broken explicit silences)."""
-    found = [f for f in doc["findings"] if f["rule_id"] in case.rules and not f["suppressed"]
-             and (not case.scope or f["path"] in case.scope)]
-    missing, used = [], set()
-    for e in case.expects:
-        hits = [i for i, f in enumerate(found)
-                if f["rule_id"] == e.rule and f["path"] == e.path and f["line"] in e.lines]
-        ok = [i for i in hits
-              if (e.severity is None or found[i]["severity"] == e.severity)
-              and (e.message is None or e.message.lower() in found[i]["message"].lower())]
-        if not ok:
-            extra = ""
-            if hits:
-                extra = f" (found with {[(found[i]['severity'], found[i]['message']) for i in hits]})"
-            missing.append(f"{e.rule} {e.path}:{sorted(e.lines)}"
-                           f"{' sev=' + e.severity if e.severity else ''}"
-                           f"{' msg~' + e.message if e.message else ''}{extra}")
-        used.update(hits)
-    unexpected = [f"{f['rule_id']} {f['path']}:{f['line']} {f['message']}"
-                  for i, f in enumerate(found) if i not in used]
-    broken = [f"{r} {p}:{l}" for (r, p, l) in case.silences
-              if any(f["rule_id"] == r and f["path"] == p and f["line"] == l for f in found)]
-    return missing, unexpected, broken
 
 
 CASES: list[Case] = []

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
-from infralint.model.common import ImageRef
+from infralint.model.common import Document, ImageRef
+from infralint.model.compose import ComposeFile
+from infralint.model.dockerfile import Dockerfile
+from infralint.model.k8s import KubeFile
 
 # Placeholders for the reader (`<YOUR-IMAGE>`, `{{ .Values.image }}`), not references. A `${VAR}`
 # left in the registry part is not one: `${REGISTRY}/app:latest` is still :latest.
@@ -36,3 +40,21 @@ def floating_tag(image: ImageRef) -> str | None:
     if image.tag:
         return f"{shown} uses the :latest tag; pin a version"
     return f"{shown} has no tag (implies :latest); pin a version"
+
+
+def pulled_images(doc: Document) -> Iterator[tuple[ImageRef, str]]:
+    """(image, label of what uses it) for every image the file makes Docker pull."""
+    if isinstance(doc, Dockerfile):
+        # Every stage, not only the final one: a builder on `latest` still changes the output.
+        for stage in doc.stages:
+            yield stage.image, f"stage {stage.name}"
+    elif isinstance(doc, ComposeFile):
+        for service in doc.services:
+            # With `build:`, `image:` names the image compose builds and tags; nothing is pulled.
+            if service.build_only or service.container.image is None:
+                continue
+            yield service.container.image, service.container.object
+    elif isinstance(doc, KubeFile):
+        for container in doc.containers:
+            if container.image is not None:
+                yield container.image, container.object

@@ -2,12 +2,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from infralint.model.common import Document, ImageRef
-from infralint.model.compose import ComposeFile
-from infralint.model.dockerfile import Dockerfile
-from infralint.model.k8s import KubeFile
+from infralint.model.common import Document
 from infralint.rule import Context, Finding, rule
-from infralint_rules._images import floating_tag
+from infralint_rules._images import floating_tag, pulled_images
 
 
 @rule(id="IL101", name="image-latest-tag", severity="high", formats=("dockerfile", "compose", "kubernetes"))
@@ -55,26 +52,8 @@ def image_latest_tag(doc: Document, ctx: Context) -> Iterator[Finding]:
     ```
     Pin a digest as well (`redis:7.2-alpine@sha256:…`) where you need the exact same bytes.
     """
-    for image, owner in _pulled_images(doc):
+    for image, owner in pulled_images(doc):
         message = floating_tag(image)
         if message is not None:
             # The reference is the thing to edit, so the finding points at it.
             yield ctx.report(image.span, message, object=owner, key=image.raw)
-
-
-def _pulled_images(doc: Document) -> Iterator[tuple[ImageRef, str]]:
-    """(image, label of what uses it) for every image the file makes Docker pull."""
-    if isinstance(doc, Dockerfile):
-        # Every stage, not only the final one: a builder on `latest` still changes the output.
-        for stage in doc.stages:
-            yield stage.image, f"stage {stage.name}"
-    elif isinstance(doc, ComposeFile):
-        for service in doc.services:
-            # With `build:`, `image:` names the image compose builds and tags; nothing is pulled.
-            if service.build_only or service.container.image is None:
-                continue
-            yield service.container.image, service.container.object
-    elif isinstance(doc, KubeFile):
-        for container in doc.containers:
-            if container.image is not None:
-                yield container.image, container.object

@@ -4,11 +4,8 @@ import re
 from typing import Iterator
 
 from infralint.model.common import Document, ImageRef
-from infralint.model.compose import ComposeFile
-from infralint.model.dockerfile import Dockerfile
-from infralint.model.k8s import KubeFile
 from infralint.rule import Context, Finding, rule
-from infralint_rules._images import floating_tag
+from infralint_rules._images import floating_tag, pulled_images
 
 # The placeholders IL101 also leaves alone (`<YOUR-IMAGE>`, `{{ .Values.image }}`): text for
 # the reader, not a reference anyone pulls.
@@ -58,7 +55,7 @@ def image_not_digest_pinned(doc: Document, ctx: Context) -> Iterator[Finding]:
     ```
     Keep the tag for people to read; tools such as Renovate or Dependabot update both.
     """
-    for image, owner in _pulled_images(doc):
+    for image, owner in pulled_images(doc):
         if not _tag_only(image):
             continue
         message = f"image '{image.raw}' is pinned by tag only; add its digest (@sha256:…) to pin the exact image"
@@ -76,22 +73,3 @@ def _tag_only(image: ImageRef) -> bool:
         return False
     # Floating (`latest`, no tag) is IL101's finding; reporting it here too would say it twice.
     return image.tag is not None and floating_tag(image) is None
-
-
-def _pulled_images(doc: Document) -> Iterator[tuple[ImageRef, str]]:
-    """(image, label of what uses it) for every image the file makes Docker pull: the same
-    images IL101 judges."""
-    if isinstance(doc, Dockerfile):
-        # Every stage: a builder's base image decides what goes into the output too.
-        for stage in doc.stages:
-            yield stage.image, f"stage {stage.name}"
-    elif isinstance(doc, ComposeFile):
-        for service in doc.services:
-            # With `build:`, `image:` names the image compose builds and tags; nothing is pulled.
-            if service.build_only or service.container.image is None:
-                continue
-            yield service.container.image, service.container.object
-    elif isinstance(doc, KubeFile):
-        for container in doc.containers:
-            if container.image is not None:
-                yield container.image, container.object
