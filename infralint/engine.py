@@ -1,12 +1,11 @@
 """Scan: find files, parse each once, build the project, run the selected rules, order the findings."""
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 from infralint import detect
 from infralint.config import Settings
@@ -34,28 +33,42 @@ class Report:
 
 
 def lint_paths(paths: list[str], settings: Settings, registry: Registry,
-               progress: Callable[[int, int], None] | None = None) -> Report:
+               progress: Callable[[int, int], None] | None = None, jobs: int | None = None) -> Report:
+    """Lint `paths`. `jobs`: processes to use (None/0: one per CPU for large scans; 1: this one).
+    The report is the same whatever `jobs` is."""
+    import gc
+
+    # A scan builds a large model that lives until the end: with the default thresholds the
+    # collector re-examines it over and over (a sixth of a 10,000-file run) for little garbage.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 10_000), max(thresholds[1], 10), max(thresholds[2], 10))
+    try:
+        return _lint(paths, settings, registry, progress, jobs)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _lint(paths: list[str], settings: Settings, registry: Registry,
+          progress: Callable[[int, int], None] | None, jobs: int | None) -> Report:
     found = walk(paths)
     report = Report(skipped=list(found.skipped), rules=registry.active(settings.select, settings.ignore))
+    workers = _workers(jobs, len(found.files))
     docs: list[Document] = []
     real_paths: dict[str, Path] = {}
     roots: dict[str, Path] = {}
     cache: dict = {}
-    total = len(found.files)
-    for i, cand in enumerate(found.files):
-        doc = load_document(cand, report.skipped, cache)
+    for cand, doc, skipped in _load_all(found.files, cache, progress, workers):
+        report.skipped.extend(skipped)
         if doc is not None:
             docs.append(doc)
             real_paths[doc.path] = cand.real
             roots[doc.path] = cand.root
-        if progress is not None:
-            progress(i + 1, total)
     _link_nginx_includes(docs, real_paths)
     report.skipped.extend(_unread_includes(docs))
     project = Project(docs, real_paths, roots, loader=_linked_loader(cache))
     report.scanned = len(docs)
     report.documents = docs
-    _run_rules(report, docs, project, settings, [r for r in report.rules if not r.after_suppression])
+    _run_rules(report, docs, project, settings, [r for r in report.rules if not r.after_suppression], workers)
     resolve = lambda ref: [r.id for r in registry.by_ref(ref)]  # noqa: E731
     if settings.inline_ignores:
         from infralint.suppress import apply
@@ -67,17 +80,105 @@ def lint_paths(paths: list[str], settings: Settings, registry: Registry,
     return report
 
 
-def _run_rules(report: Report, docs: list[Document], project: Project, settings: Settings, rules: list[Rule]) -> None:
+def _workers(jobs: int | None, files: int) -> int:
+    if jobs == 1 or files < 2:
+        return 1  # without importing the pool machinery: a pre-commit run is one or two files
+    from infralint import parallel
+
+    return parallel.workers_for(jobs, files)
+
+
+_Loaded = tuple[Candidate, "Document | None", list[tuple[str, str]]]
+
+
+def _load_all(cands: list[Candidate], cache: dict, progress: Callable[[int, int], None] | None,
+              workers: int) -> Iterator[_Loaded]:
+    """Each candidate with its document (or None) and what it added to the skipped list, in order."""
+    total = len(cands)
+    if workers > 1:
+        from infralint import parallel
+
+        ranges = parallel.slices(total, workers)
+        results = parallel.run(workers, {"candidates": cands}, _load_slice, ranges)
+        for i, loaded in enumerate(results):  # to the end: that is what closes the pool
+            start, end = ranges[i]
+            for cand, (doc, skipped) in zip(cands[start:end], loaded):
+                yield cand, doc, skipped
+            if progress is not None:
+                progress(end, total)
+        return
+    for i, cand in enumerate(cands):
+        skipped: list[tuple[str, str]] = []
+        doc = load_document(cand, skipped, cache)
+        yield cand, doc, skipped
+        if progress is not None:
+            progress(i + 1, total)
+
+
+def _load_slice(bounds: tuple[int, int]) -> bytes:
+    """In a worker: parse candidates[start:end] (inherited through fork) and send the documents."""
+    from infralint import parallel
+
+    job = parallel._JOB
+    cache = job.setdefault("cache", {})  # this worker's, kept across its slices like the parent's
+    out = []
+    for cand in job["candidates"][bounds[0]:bounds[1]]:
+        skipped: list[tuple[str, str]] = []
+        out.append((load_document(cand, skipped, cache), skipped))
+    return parallel.dumps(out)
+
+
+def _run_rules(report: Report, docs: list[Document], project: Project, settings: Settings, rules: list[Rule],
+               workers: int = 1) -> None:
     active = frozenset(r.id for r in report.rules)
+    if workers > 1 and len(docs) > 1 and rules:
+        _run_rules_parallel(report, docs, project, settings, rules, active, workers)
+        return
+    report.findings.extend(_check(docs, project, settings, rules, active, report.errors))
+
+
+def _check(docs: list[Document], project: Project, settings: Settings, rules: list[Rule],
+           active: frozenset[str], errors: list[str]) -> list[Finding]:
+    findings: list[Finding] = []
     for doc in docs:
         for r in rules:
             if doc.format not in r.formats:
                 continue
             ctx = Context(rule=r, doc=doc, project=project, settings=settings, active=active)
             try:
-                report.findings.extend(r.check(doc, ctx))
+                findings.extend(r.check(doc, ctx))
             except Exception as exc:  # a rule bug must not hide the other findings
-                report.errors.append(f"rule {r.id} failed on {doc.path}: {type(exc).__name__}: {exc}")
+                errors.append(f"rule {r.id} failed on {doc.path}: {type(exc).__name__}: {exc}")
+    return findings
+
+
+def _run_rules_parallel(report: Report, docs: list[Document], project: Project, settings: Settings,
+                        rules: list[Rule], active: frozenset[str], workers: int) -> None:
+    from infralint import parallel
+
+    job = {"docs": docs, "project": project, "settings": settings, "rules": rules, "active": active}
+    ranges = parallel.slices(len(docs), workers)
+    for findings, errors, real_paths, roots in parallel.run(workers, job, _rules_slice, ranges):
+        report.findings.extend(findings)
+        report.errors.extend(errors)
+        # Compose files rules found on disk: later steps (per-path ignores) look their paths up.
+        for key, value in real_paths:
+            project.real_paths.setdefault(key, value)
+        for key, value in roots:
+            project.roots.setdefault(key, value)
+
+
+def _rules_slice(bounds: tuple[int, int]) -> bytes:
+    """In a worker: the rule pass over docs[start:end], against the whole project (inherited)."""
+    from infralint import parallel
+
+    job = parallel._JOB
+    project: Project = job["project"]
+    known = len(project.real_paths), len(project.roots)
+    errors: list[str] = []
+    findings = _check(job["docs"][bounds[0]:bounds[1]], project, job["settings"], job["rules"], job["active"], errors)
+    added = list(project.real_paths.items())[known[0]:], list(project.roots.items())[known[1]:]
+    return parallel.dumps((findings, errors, *added))
 
 
 def _apply_per_path_ignores(findings: list[Finding], settings: Settings, real_paths: dict[str, Path], resolve) -> None:
@@ -108,6 +209,7 @@ def _apply_per_path_ignores(findings: list[Finding], settings: Settings, real_pa
 def finish(findings: list[Finding], docs: list[Document], settings: Settings, resolve=None) -> None:
     """Severity overrides, fingerprints, and a deterministic order."""
     texts = {d.path: d.text for d in docs}
+    lines: dict[str, list[str]] = {}  # split once per file, not once per finding
     overrides: dict[str, str] = {}
     for ref, sev in settings.severity_overrides.items():
         for rid in (resolve(ref) if resolve else [ref]):
@@ -119,18 +221,43 @@ def finish(findings: list[Finding], docs: list[Document], settings: Settings, re
     findings.sort(key=Finding.sort_key)
     counts: dict[str, int] = {}
     for f in findings:
-        base = fingerprint(f, texts.get(f.span.path, ""))
+        path = f.span.path
+        if path not in lines:
+            lines[path] = split_lines(texts.get(path, ""))
+        base = _fingerprint(f, lines[path])
         n = counts.get(base, 0)
         counts[base] = n + 1
-        f.fingerprint = base if n == 0 else hashlib.sha256(f"{base}:{n}".encode()).hexdigest()[:32]
+        f.fingerprint = base if n == 0 else _sha256(f"{base}:{n}".encode()).hexdigest()[:32]
 
 
 def fingerprint(f: Finding, text: str) -> str:
     """Stable across unrelated edits: rule, path, object and the offending text, not the line number."""
-    lines = split_lines(text)
+    return _fingerprint(f, split_lines(text))
+
+
+def _fingerprint(f: Finding, lines: list[str]) -> str:
     line = lines[f.span.line - 1].strip() if 0 < f.span.line <= len(lines) else ""
     raw = "\x1f".join((f.rule_id, f.span.path, f.object, f.key, " ".join(line.split())))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+    return _sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def _sha256(data: bytes) -> Any:  # a hash object
+    """SHA-256 without `import hashlib`: loading OpenSSL for it is 2-3 ms of a single-file run.
+    CPython's own implementation gives the same digest; hashlib is the fallback elsewhere."""
+    global _SHA256
+    if _SHA256 is None:
+        try:
+            from _sha2 import sha256 as impl  # CPython >= 3.12
+        except ImportError:
+            try:
+                from _sha256 import sha256 as impl  # CPython <= 3.11
+            except ImportError:
+                from hashlib import sha256 as impl
+        _SHA256 = impl
+    return _SHA256(data)
+
+
+_SHA256 = None
 
 
 def load_document(cand: Candidate, skipped: list[tuple[str, str]], cache: dict) -> Document | None:

@@ -46,13 +46,23 @@ class Project:
         # compose build): answer each once per scan.
         self._links: dict[tuple[int, int], BuildLink | None] = {}
         self._near: dict[Path, list[ComposeFile]] = {}
+        # Indexes over the scan, built on first use: rules ask per file, the answers are per scan.
+        self._formats: dict[str, list[Document]] | None = None
+        self._workloads: list | None = None
+        self._scan_compose: dict[Path, ComposeFile] | None = None
+        self._binds: dict[int, list[tuple[Service, list[Path]]]] = {}
+        self._builds: dict[int, list[tuple[Path | None, Path | None]]] = {}
         for doc in self.documents:
             real = self.real_paths.get(doc.path)
             if real is not None:
                 self._by_real[real] = doc
 
     def of_format(self, fmt: str) -> list[Document]:
-        return [d for d in self.documents if d.format == fmt]
+        if self._formats is None:
+            self._formats = {}
+            for d in self.documents:
+                self._formats.setdefault(d.format, []).append(d)
+        return list(self._formats.get(fmt, ()))
 
     def by_real(self, path: Path) -> Document | None:
         return self._by_real.get(path)
@@ -67,7 +77,9 @@ class Project:
         """Every Kubernetes workload in the scan (for Service selectors)."""
         from infralint.model.k8s import KubeFile
 
-        return [w for d in self.documents if isinstance(d, KubeFile) for w in d.workloads]
+        if self._workloads is None:
+            self._workloads = [w for d in self.documents if isinstance(d, KubeFile) for w in d.workloads]
+        return list(self._workloads)
 
     def document_at(self, path: Path, root: Path) -> Document | None:
         """The parsed file at `path`: from the scan, or read on demand when inside the root."""
@@ -121,10 +133,9 @@ class Project:
         # Compose files found on disk too, not only scanned ones: pre-commit may pass just the
         # Dockerfile, and the context compose gives it still decides which .dockerignore applies.
         for compose in self.compose_files_near(dockerfile):
-            for svc in compose.services:
-                link = self.build_link(compose, svc.container)
-                if link and link.dockerfile == real and link.context is not None:
-                    context = link.context
+            for df, ctx in self._compose_builds(compose):
+                if df == real and ctx is not None:
+                    context = ctx
         for candidate in (real.parent / f"{real.name}.dockerignore", context / ".dockerignore"):
             if candidate.is_file() and _inside(candidate.resolve(), root):
                 return candidate, self.document_at(candidate, root)
@@ -138,21 +149,39 @@ class Project:
             return []
         out: list[tuple[ComposeFile, Service]] = []
         for compose in self.compose_files_near(doc):
-            creal = self.real(compose)
-            if creal is None:
-                continue
-            for svc in compose.services:
-                for m in svc.container.mounts:
-                    if m.type != "bind" or not m.source or "$" in m.source:
-                        continue
-                    src = (creal.parent / Path(m.source).expanduser()).resolve()
-                    # The file itself, or any folder above it (`./nginx/conf.d:/etc/nginx/conf.d`,
-                    # `./nginx:/etc/nginx`), however deep: every such mount puts the file inside
-                    # the container.
-                    if src == real or _inside(real, src):
-                        out.append((compose, svc))
-                        break
+            for svc, sources in self._bind_sources(compose):
+                # The file itself, or any folder above it (`./nginx/conf.d:/etc/nginx/conf.d`,
+                # `./nginx:/etc/nginx`), however deep: every such mount puts the file inside
+                # the container.
+                if any(src == real or _inside(real, src) for src in sources):
+                    out.append((compose, svc))
         return out
+
+    def _bind_sources(self, compose: ComposeFile) -> list[tuple[Service, list[Path]]]:
+        """Each service's bind-mount sources, resolved once per scan."""
+        key = id(compose)
+        if key not in self._binds:
+            creal = self.real(compose)
+            out: list[tuple[Service, list[Path]]] = []
+            if creal is not None:
+                for svc in compose.services:
+                    out.append((svc, [(creal.parent / Path(m.source).expanduser()).resolve()
+                                      for m in svc.container.mounts
+                                      if m.type == "bind" and m.source and "$" not in m.source]))
+            self._binds[key] = out
+        return self._binds[key]
+
+    def _compose_builds(self, compose: ComposeFile) -> list[tuple[Path | None, Path | None]]:
+        """(Dockerfile, context) of each service's build link, once per scan."""
+        key = id(compose)
+        if key not in self._builds:
+            out: list[tuple[Path | None, Path | None]] = []
+            for svc in compose.services:
+                link = self.build_link(compose, svc.container)
+                if link:
+                    out.append((link.dockerfile, link.context))
+            self._builds[key] = out
+        return self._builds[key]
 
     def compose_files_near(self, doc: Document) -> list[ComposeFile]:
         """Compose files of the scan, plus those found on disk in this file's folder and its
@@ -165,10 +194,12 @@ class Project:
         return self._near[real.parent]
 
     def _compose_files_near(self, doc: Document) -> list[ComposeFile]:
-        found: dict[Path, ComposeFile] = {}
-        for d in self.documents:
-            if isinstance(d, ComposeFile) and self.real(d) is not None:
-                found[self.real(d)] = d  # type: ignore[index]
+        if self._scan_compose is None:
+            self._scan_compose = {}
+            for d in self.documents:
+                if isinstance(d, ComposeFile) and self.real(d) is not None:
+                    self._scan_compose[self.real(d)] = d  # type: ignore[index]
+        found = dict(self._scan_compose)
         real, root = self.real(doc), self.root(doc)
         if real is not None and root is not None:
             folder = real.parent

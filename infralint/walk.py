@@ -79,14 +79,16 @@ def _walk_dir(top: Path, root: Path, given: str, result: WalkResult, seen: set[P
     stack: list[tuple[Path, str, str, list[tuple[str, IgnoreFile]]]] = [(root, base_display, "", [])]
     while stack:
         dpath, ddisp, drel, ignores = stack.pop()
-        ign_text = _read_small(dpath / ".gitignore")
-        if ign_text is not None:
-            ignores = ignores + [(drel, IgnoreFile(ign_text))]
         try:
             entries = sorted(os.scandir(dpath), key=lambda e: e.name)
         except OSError as exc:
             result.skipped.append((ddisp or ".", f"folder not readable: {exc.strerror}"))
             continue
+        # The listing says whether there is a .gitignore: no stat per folder to find out.
+        if any(e.name == ".gitignore" for e in entries):
+            ign_text = _read_small(dpath / ".gitignore")
+            if ign_text is not None:
+                ignores = ignores + [(drel, IgnoreFile(ign_text))]
         subdirs = []
         for entry in entries:
             rel = f"{drel}/{entry.name}" if drel else entry.name
@@ -123,7 +125,9 @@ def _walk_dir(top: Path, root: Path, given: str, result: WalkResult, seen: set[P
                 continue
             if detect.by_name(entry.name) is None:
                 continue
-            real = target if is_link else Path(entry.path).resolve()
+            # Folders are walked by their real paths (links resolved above), so a plain entry's
+            # path is already real: resolving it again cost a realpath() per file.
+            real = target if is_link else Path(entry.path)
             if real in seen:
                 continue
             seen.add(real)

@@ -130,19 +130,20 @@ def _missing_semicolons(real: Path) -> list[tuple[int, str]]:
     directive into the arguments, or lets the `}` end the statement and mis-nest the rest."""
     try:
         from crossplane.analyzer import DIRECTIVES
-        from crossplane.lexer import lex
     except ImportError:
         return []
+    from infralint.parsers.nginx_lex import balanced, read_like_crossplane, tokens
+
     out: list[tuple[int, str]] = []
     kinds: list[str] = []  # per open block: "directives", "entries" or "lua"
     name: str | None = None
     name_line = prev_line = 0
     reported = False
     try:
-        for tok, line, quoted in lex(str(real)):
+        # The same tokens crossplane's `lex(path)` gives, brace check included, without its
+        # character-at-a-time cost (comments are already left out).
+        for tok, line, quoted in balanced(tokens(read_like_crossplane(str(real)))):
             bare = not quoted
-            if bare and tok.startswith("#"):
-                continue
             inner = kinds[-1] if kinds else "directives"
             if name is None:
                 if bare and tok == "}" and kinds:
@@ -166,7 +167,7 @@ def _missing_semicolons(real: Path) -> list[tuple[int, str]]:
                                        f'(the next line\'s "{tok}" became one of its arguments)'))
                 reported = True
             prev_line = line
-    except Exception:  # brace errors: crossplane has already reported them
+    except Exception:  # brace errors (or an unreadable file): crossplane has already reported them
         return out
     if name is not None and not reported and not (kinds and kinds[-1] == "lua"):
         out.append((name_line, f'directive "{name}" is not terminated by ";"'))

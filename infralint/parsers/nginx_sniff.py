@@ -3,11 +3,11 @@
 nginx statements are `name args;` and blocks `name args {`, with names from a known set. logrotate,
 HCL and Apache have braces or directive-like lines but no such statements; INI, systemd, supervisord,
 YAML, JSON and Apache each have unmistakable lines that veto the guess. Statements are read with
-crossplane's lexer so quotes, comments and multi-line arguments are handled as nginx does.
+a lexer that splits tokens as crossplane's does (nginx_lex), so quotes, comments and multi-line
+arguments are handled as nginx does.
 """
 from __future__ import annotations
 
-import io
 import re
 from functools import lru_cache
 from typing import Iterator
@@ -86,17 +86,13 @@ def _is_block(name: str, args: list[str]) -> bool:
 
 def _statements(text: str) -> Iterator[tuple[str, list[str], str, bool]]:
     """(name, args, terminator, inside an entries block) for each statement, as nginx splits them."""
-    try:
-        from crossplane.lexer import _lex_file_object
-    except ImportError:
-        return
+    from infralint.parsers.nginx_lex import tokens
+
     entries: list[bool] = []
     name: str | None = None
     args: list[str] = []
     try:
-        for tok, _line, quoted in _lex_file_object(io.StringIO(text)):
-            if not quoted and tok.startswith("#"):
-                continue
+        for tok, _line, quoted in tokens(text):
             if not quoted and tok in (";", "{", "}"):
                 inside = bool(entries and entries[-1])
                 if name is not None:
@@ -110,5 +106,5 @@ def _statements(text: str) -> Iterator[tuple[str, list[str], str, bool]]:
                 name = tok
             else:
                 args.append(tok)
-    except Exception:  # an unterminated quote ends the sample; judge what came before
+    except Exception:  # a malformed Lua block ends the sample; judge what came before
         return
