@@ -58,10 +58,25 @@ def _crossplane_tokens(text: str) -> Iterator[Token]:
             yield tok, line, quoted
 
 
+class _LineCounter:
+    """Line of a position, counting forward from the last one asked (tokens come in order):
+    counting from the start of the file for every token made big files quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def __call__(self, pos: int) -> int:
+        if pos < self.pos:
+            self.pos, self.line = 0, 1
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
+
+
 def _lex(text: str) -> Iterator[Token]:
     n = len(text)
     pos = 0
-    count = text.count
+    line_at = _LineCounter(text)
     while True:
         m = _WS.match(text, pos)
         if m:
@@ -76,11 +91,11 @@ def _lex(text: str) -> Iterator[Token]:
             pos = nl + 1
             continue
         if c in _SPECIAL:
-            yield c, count("\n", 0, pos) + 1, False
+            yield c, line_at(pos), False
             pos += 1
             continue
         if c == '"' or c == "'":
-            line = count("\n", 0, pos) + 1
+            line = line_at(pos)
             m = _QUOTED[c].match(text, pos + 1)
             if m is None:
                 return  # unclosed quote (or a lone backslash at the end)
@@ -91,20 +106,20 @@ def _lex(text: str) -> Iterator[Token]:
             yield body, line, True
             continue
         try:
-            word, pos, line, after = _word(text, pos, n)
+            word, pos, line, after = _word(text, pos, n, line_at)
         except _End:
             return
         yield word, line, False
         if after is not None:
-            yield after, count("\n", 0, pos - 1) + 1, False
+            yield after, line_at(pos - 1), False
 
 
-def _word(text: str, start: int, n: int) -> tuple[str, int, int, str | None]:
+def _word(text: str, start: int, n: int, line_at: _LineCounter) -> tuple[str, int, int, str | None]:
     """A bare word from `start`: (word, position after it, its line, the `{};` that ended it)."""
     first = 2 if text[start] == "\\" else 1
     if start + first > n:
         raise _End
-    line = text.count("\n", 0, start + first) + 1
+    line = line_at(start + first)
     parts: list[str] = []
     pos = start
     while True:
