@@ -111,13 +111,24 @@ def run(paths: Sequence[str], fmt: str, output: str | None, select: Sequence[str
     for p in targets:
         if not os.path.lexists(p):
             _fail(f"path does not exist: {p}")
-    settings = _settings(reg, targets, config_path)
-    if select:
-        settings.select = _split(select)
-    if ignore:
-        settings.ignore = _split(ignore)
-    if fail_on:
-        settings.fail_on = fail_on
+    # Config discovery starts at each scanned path (CONTRACT.md): paths whose nearest config
+    # differs are linted as separate groups, each with its own settings; the flags apply to all.
+    groups: dict[str | None, list[str]] = {}
+    for t in targets:
+        found = _config_path(t, config_path)
+        groups.setdefault(str(found) if found else None, []).append(t)
+    group_settings = []
+    for cfg, group_targets in groups.items():
+        settings = _settings(reg, Path(cfg) if cfg else None)
+        if select:
+            settings.select = _split(select)
+        if ignore:
+            settings.ignore = _split(ignore)
+        if fail_on:
+            settings.fail_on = fail_on
+        group_settings.append((settings, group_targets))
+    # The strictest threshold of the groups decides the exit code.
+    settings = max((s for s, _ in group_settings), key=lambda s: -SEVERITY_RANK[s.fail_on])
     for ref in _split(select) + _split(ignore):
         if not reg.is_known(ref):
             _fail(f"unknown rule {ref!r} in --select/--ignore (see --list-rules)")
@@ -135,7 +146,10 @@ def run(paths: Sequence[str], fmt: str, output: str | None, select: Sequence[str
 
     progress = _progress() if fmt == "text" and sys.stderr.isatty() and not output else None
     try:
-        report = lint_paths(targets, settings, reg, progress=progress, jobs=jobs or None)
+        report = None
+        for group, group_targets in group_settings:
+            part = lint_paths(group_targets, group, reg, progress=progress, jobs=jobs or None)
+            report = part if report is None else _merge(report, part)
     except PathNotFound as exc:
         _fail(f"path does not exist: {exc}")
     finally:
@@ -185,17 +199,20 @@ def run(paths: Sequence[str], fmt: str, output: str | None, select: Sequence[str
     sys.exit(1 if failing and not exit_zero else 0)
 
 
-def _settings(reg, targets: list[str], config_path: str | None):
-    """Settings from --config or the nearest config file, with every rule reference checked."""
-    from infralint.config import ConfigError, Settings, find_config, load_config
+def _config_path(target: str, explicit: str | None) -> Path | None:
+    from infralint.config import find_config
 
-    path: Path | None
-    if config_path:
-        path = Path(config_path)
-        if not path.is_file():
-            _fail(f"--config: no such file: {config_path}")
-    else:
-        path = find_config(Path(targets[0]))
+    if explicit:
+        if not Path(explicit).is_file():
+            _fail(f"--config: no such file: {explicit}")
+        return Path(explicit)
+    return find_config(Path(target))
+
+
+def _settings(reg, path: Path | None):
+    """Settings from a config file (or the defaults), with every rule reference checked."""
+    from infralint.config import ConfigError, Settings, load_config
+
     if path is None:
         return Settings()
     try:
@@ -205,10 +222,24 @@ def _settings(reg, targets: list[str], config_path: str | None):
     refs = [("select", r) for r in settings.select] + [("ignore", r) for r in settings.ignore]
     refs += [("severity", r) for r in settings.severity_overrides]
     refs += [("per-path-ignores", r) for rs in settings.per_path_ignores.values() for r in rs]
+    refs += [("extend-select", r) for r in settings.extend_select]
     for key, ref in refs:
         if not reg.is_known(ref):
             _fail(f"{path}: key '{key}': unknown rule {ref!r} (see --list-rules)")
     return settings
+
+
+def _merge(a, b):
+    """Two groups' reports as one, in the engine's deterministic order."""
+    from infralint.rule import Finding
+
+    a.findings = sorted(a.findings + b.findings, key=Finding.sort_key)
+    a.scanned += b.scanned
+    a.skipped += b.skipped
+    a.errors += b.errors
+    a.documents += b.documents
+    a.rules = sorted({r.id: r for r in a.rules + b.rules}.values(), key=lambda r: r.id)
+    return a
 
 
 def _read_for_display(path: str) -> str:

@@ -50,6 +50,7 @@ class Settings:
     inline_ignores: bool = True
     severity_overrides: dict[str, str] = field(default_factory=dict)  # rule ref -> severity
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob -> rule refs
+    extend_select: list[str] = field(default_factory=list)  # added to select (or to the defaults)
     source: str | None = None  # the config file these came from
 
 
@@ -100,8 +101,13 @@ def _read_table(path: Path) -> dict:
         from ruamel.yaml import YAML
         from ruamel.yaml.error import YAMLError
 
+        from infralint.parsers.yamlload import too_deep
+
         try:
-            data = YAML(typ="safe", pure=False).load(path.read_text("utf-8"))
+            text = path.read_text("utf-8")
+            if too_deep(text) is not None:
+                raise ConfigError(f"{path}: cannot read config: YAML nests too deeply")
+            data = YAML(typ="safe", pure=False).load(text)
         except (OSError, YAMLError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read config: {' '.join(str(exc).split())}") from None
         if data is None:
@@ -180,5 +186,14 @@ _KEYS = {
     "inline-ignores": _set_bool("inline_ignores"),
     "severity": _set_overrides,
     "per-path-ignores": _set_per_path,
-    "per-file-ignores": _set_per_path,
+    "extend-select": lambda s, v, w: s.extend_select.extend(_strings(v, w)),
+    "extend-ignore": lambda s, v, w: s.ignore.extend(_strings(v, w)),
 }
+# The spellings users of ruff, hadolint and checkov reach for first.
+_KEYS.update({
+    "per-file-ignores": _KEYS["per-path-ignores"],
+    "severity-overrides": _KEYS["severity"],
+    "secret-name-words": _KEYS["secret-words"],
+    "failure-threshold": _KEYS["fail-on"],
+    "skip-check": _KEYS["ignore"],
+})

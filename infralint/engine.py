@@ -51,7 +51,7 @@ def lint_paths(paths: list[str], settings: Settings, registry: Registry,
 def _lint(paths: list[str], settings: Settings, registry: Registry,
           progress: Callable[[int, int], None] | None, jobs: int | None) -> Report:
     found = walk(paths)
-    report = Report(skipped=list(found.skipped), rules=registry.active(settings.select, settings.ignore))
+    report = Report(skipped=list(found.skipped), rules=_active(registry, settings))
     workers = _workers(jobs, len(found.files))
     docs: list[Document] = []
     real_paths: dict[str, Path] = {}
@@ -128,6 +128,14 @@ def _load_slice(bounds: tuple[int, int]) -> bytes:
     return parallel.dumps(out)
 
 
+def _active(registry: Registry, settings: Settings) -> list[Rule]:
+    select = list(settings.select)
+    if settings.extend_select:
+        # ruff's `extend-select`: the selection (default: every rule that is on) plus these.
+        select = (select or [r.id for r in registry.active([], [])]) + list(settings.extend_select)
+    return registry.active(select, settings.ignore)
+
+
 def _run_rules(report: Report, docs: list[Document], project: Project, settings: Settings, rules: list[Rule],
                workers: int = 1) -> None:
     active = frozenset(r.id for r in report.rules)
@@ -185,10 +193,11 @@ def _apply_per_path_ignores(findings: list[Finding], settings: Settings, real_pa
     """`per-path-ignores` globs are relative to the config file's folder (or the current one)."""
     if not settings.per_path_ignores:
         return
-    import fnmatch
+    from infralint.gitignore import IgnoreFile
 
     base = Path(settings.source).resolve().parent if settings.source else Path.cwd().resolve()
     rules = {glob: {i for ref in refs for i in resolve(ref)} for glob, refs in settings.per_path_ignores.items()}
+    matchers = {glob: IgnoreFile(glob) for glob in rules}
     for f in findings:
         if f.suppressed:
             continue
@@ -200,7 +209,8 @@ def _apply_per_path_ignores(findings: list[Finding], settings: Settings, real_pa
             except ValueError:
                 pass
         for glob, ids in rules.items():
-            if f.rule_id in ids and any(fnmatch.fnmatch(c, glob) or fnmatch.fnmatch(c, glob.rstrip("/") + "/*") for c in candidates):
+            # gitignore-style globs, as users know them: `**/x` also matches a top-level `x`.
+            if f.rule_id in ids and any(matchers[glob].match(c, False) for c in candidates):
                 f.suppressed = True
                 f.suppression = {"kind": "config", "reason": f"per-path-ignores: {glob}"}
                 break

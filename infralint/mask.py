@@ -12,7 +12,7 @@ from infralint.secrets import find_secret
 
 # `NAME: value`, `NAME=value`, `- NAME=value`, `"NAME": "value"`; and the legacy Dockerfile
 # `ENV NAME value`. A bare space separates nothing else: `fastcgi_pass php:9000` is no password.
-_VALUE = r"""(?P<q>["']?)(?P<value>[^\s"'#,}\]]{3,}(?:[^"'#\n]*?[^\s"'#,}\]])?)(?P=q)"""
+_VALUE = r"""(?P<q>["']?)(?P<value>[^\s"'#,{}\[\]]{3,}(?:[^"'#\n{}\[\]]*?[^\s"'#,}\]])?)(?P=q)"""
 _ASSIGNMENT = re.compile(r"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*[:=]\s*""" + _VALUE)
 _LEGACY_ENV = re.compile(r"""^\s*(?:ENV|ARG)\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+""" + _VALUE, re.IGNORECASE)
 

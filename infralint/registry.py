@@ -43,6 +43,10 @@ class Registry:
     def active(self, select: list[str], ignore: list[str]) -> list[Rule]:
         if select:
             chosen = {r.id: r for ref in select for r in self.by_ref(ref)}
+            # Input problems are never silent (RULES.md, IL0xx): a file that does not parse is
+            # reported whatever was selected, unless the user ignores IL001 by name.
+            if NEVER_SILENT in self.rules:
+                chosen.setdefault(NEVER_SILENT, self.rules[NEVER_SILENT])
         else:
             chosen = {r.id: r for r in self.rules.values() if r.enabled}
         for ref in ignore:
@@ -51,6 +55,7 @@ class Registry:
         return [chosen[k] for k in sorted(chosen)]
 
 
+NEVER_SILENT = "IL001"
 _CACHE: Registry | None = None
 
 

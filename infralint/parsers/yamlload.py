@@ -67,11 +67,45 @@ def _yaml():  # imported lazily: a Dockerfile-only run never pays for ruamel
     return _YAML
 
 
+# ruamel's C composer recurses once per nesting level and overflows the C stack (a segfault, no
+# exception) at some tens of thousands of levels: such text never reaches it.
+MAX_SCAN_DEPTH = 2 * MAX_DEPTH
+_FLOW_TOKENS = re.compile(r"""[\[\]{}]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|\#[^\n]*|\n""")
+_LEADING_DASHES = re.compile(r"^[ \t]*(?:-[ \t]+)+", re.MULTILINE)
+
+
+def too_deep(text: str) -> int | None:
+    """The line where nesting first goes past MAX_SCAN_DEPTH, or None. Cheap for normal files:
+    the exact scan only runs when there are enough brackets and dashes to nest that deep."""
+    if text.count("[") + text.count("{") + text.count("- ") < MAX_SCAN_DEPTH:
+        return None
+    for m in _LEADING_DASHES.finditer(text):
+        if m.group().count("-") > MAX_SCAN_DEPTH:
+            return text.count("\n", 0, m.start()) + 1
+    depth, line = 0, 1
+    for m in _FLOW_TOKENS.finditer(text):
+        tok = m.group()
+        if tok == "\n":
+            line += 1
+        elif tok in "[{":
+            depth += 1
+            if depth > MAX_SCAN_DEPTH:
+                return line
+        elif tok in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
 def load_stream(text: str, path: str) -> YamlStream:
     """Parse every document of a YAML stream. Never raises for bad input."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     out = YamlStream()
+    deep = too_deep(text)
+    if deep is not None:
+        out.problems.append(Problem("parse-error", f"YAML nests deeper than {MAX_SCAN_DEPTH} levels; "
+                                    "not read", Span(path, deep, 1)))
+        return out
     conv = _Converter(path, out.problems)
     try:
         for node in _yaml().compose_all(text):
@@ -136,6 +170,7 @@ class _Converter:
 
     def mapping(self, node, depth: int) -> YMap:
         merged: list[YPair] = []
+        merged_keys: set[str] = set()
         explicit: list[YPair] = []
         seen: dict[str, YScalar] = {}
         for knode, vnode in node.value:
@@ -145,10 +180,17 @@ class _Converter:
                 seen["<<"] = self.scalar(knode)
                 value = self.convert(vnode, depth + 1)
                 sources = value.items if isinstance(value, YSeq) else (value,)
-                # Earlier sources win over later ones; explicit keys win over all of them.
-                for src in reversed(sources):
+                # Earlier sources win over later ones; explicit keys win over all of them. Each key
+                # is taken once, so `<<: [*x, *x]` chains cannot double in size at every level.
+                for src in sources:
                     if isinstance(src, YMap):
-                        merged.extend(src.pairs)
+                        for pair in src.pairs:
+                            if pair.key.text not in merged_keys:
+                                merged_keys.add(pair.key.text)
+                                merged.append(pair)
+                                self.count += 1
+                if self.count > MAX_NODES:
+                    raise YamlLimitError(f"YAML has more than {MAX_NODES} nodes; not read further", knode.start_mark.line + 1)
                 continue
             if knode.id == "scalar":
                 key = self.scalar(knode)
