@@ -13,7 +13,9 @@ _BOMS = (
 
 
 class DecodeError(Exception):
-    pass
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line  # where the undecodable bytes are
 
 
 def decode(data: bytes) -> str:
@@ -29,7 +31,8 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DecodeError(f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DecodeError(f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8", line) from None
 
 
 def line_of_offset(text: str, offset: int) -> int:

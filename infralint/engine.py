@@ -284,7 +284,7 @@ def load_document(cand: Candidate, skipped: list[tuple[str, str]], cache: dict) 
     try:
         text = decode(data)
     except DecodeError as exc:
-        return _unreadable(cand, kind, f"file cannot be decoded: {exc}", skipped)
+        return _unreadable(cand, kind, f"file cannot be decoded: {exc}", skipped, exc.line)
     if kind in (None, "nginx?") or (kind == "yaml" and cand.explicit and not text.strip()):
         sniffed = detect.sniff(text) if text.strip() else None
         if kind == "nginx?" and sniffed != "nginx":
@@ -358,7 +358,8 @@ def _parse_yaml(kind: str, src: Source, cand: Candidate, skipped: list[tuple[str
     return None
 
 
-def _unreadable(cand: Candidate, kind: str | None, message: str, skipped: list[tuple[str, str]]) -> Document | None:
+def _unreadable(cand: Candidate, kind: str | None, message: str, skipped: list[tuple[str, str]],
+                line: int = 1) -> Document | None:
     if kind is None or kind == "nginx?" and not cand.explicit:
         skipped.append((cand.display, message))
         return None
@@ -366,7 +367,7 @@ def _unreadable(cand: Candidate, kind: str | None, message: str, skipped: list[t
     if kind == "yaml":
         fmt = "kubernetes"
     doc = Document(path=cand.display, format=fmt)
-    doc.problems.append(Problem("parse-error", message, Span(cand.display, 1)))
+    doc.problems.append(Problem("parse-error", message, Span(cand.display, line)))
     return doc
 
 

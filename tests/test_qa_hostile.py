@@ -122,9 +122,6 @@ def test_broken_file_is_il001_at_the_problem_line(tmp_path, monkeypatch, case: s
     assert all(f["severity"] == "high" and f["rule_name"] == "parse-error" for f in found)
 
 
-@pytest.mark.xfail(reason="BUG (per the issue; BuildKit itself tolerates it): a Dockerfile ending in a "
-                          "continuation backslash is silent (parsers/dockerfile_lex._gather ends its loop at "
-                          "EOF with `more` still set and records nothing)", strict=True)
 @pytest.mark.parametrize("tail", ["", "\n"])
 def test_dockerfile_trailing_backslash_at_eof(tmp_path, monkeypatch, tail: str) -> None:
     text = "FROM python:3.12\nUSER 10001\nRUN echo hi \\" + tail
@@ -159,8 +156,6 @@ def test_yaml_stream_keeps_documents_before_a_broken_one(tmp_path, monkeypatch) 
     assert il001(doc)
 
 
-@pytest.mark.xfail(reason="BUG: parsers/yamlload.load_stream stops at the first broken document; "
-                          "later documents of the stream are never linted", strict=True)
 def test_yaml_stream_keeps_documents_after_a_broken_one(tmp_path, monkeypatch) -> None:
     pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: a\n      image: x:latest\n"
     text = "apiVersion: v1\nkind: Pod\nspec: [\n---\n" + pod
@@ -303,9 +298,6 @@ def test_wide_yaml_mapping_bounded_memory(tmp_path) -> None:
     assert p.maxrss_kb < MEMORY_LIMIT_KB, p.maxrss_kb
 
 
-@pytest.mark.xfail(reason="BUG: parsers/nginx_lex.py _WORD/_QUOTED regexes '(?:\\\\.|[^...])*' keep a "
-                          "backtracking frame per character: one 3 MB word or quoted string peaks ~380 MB",
-                   strict=True)
 @pytest.mark.parametrize("line", [
     pytest.param(" server_name " + "a" * 3_000_000 + ";\n", id="long-word"),
     pytest.param(' add_header X-A "' + "a" * 3_000_000 + '";\n', id="long-quoted"),
@@ -403,8 +395,6 @@ def test_undecodable_named_files_are_il001(tmp_path, monkeypatch, name: str, dat
     assert any(f["path"] == "x/Dockerfile" for f in doc["findings"])
 
 
-@pytest.mark.xfail(reason="BUG (minor): a decode error is always reported at line 1, not at the line of the "
-                          "first bad byte (engine.load_document ignores DecodeError's offset)", strict=True)
 def test_decode_error_points_at_the_bad_line(tmp_path, monkeypatch) -> None:
     doc = lint(tmp_path, monkeypatch, {"compose.yaml": b"services:\n  web:\n    image: caf\xe9\n"})
     assert [f["line"] for f in il001(doc)] == [3]

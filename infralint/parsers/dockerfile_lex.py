@@ -92,7 +92,12 @@ def lex(text: str) -> Lexed:
         if not stripped or stripped[0] == "#":
             i += 1
             continue
+        start = i
         logical, i = _gather(lines, i, out.escape)
+        if i >= n and _continues(lines, start, n, out.escape):
+            # BuildKit tolerates it, but a file ending mid-instruction was usually cut short.
+            out.errors.append((f"the file ends with a line continuation (`{out.escape}`): the last "
+                               "instruction may be cut short", n))
         if not logical.text:
             continue  # only escape characters, e.g. a lone `\`
         if "<<" in logical.text and _heredoc_keyword(logical.text) in HEREDOC_KEYWORDS:
@@ -121,6 +126,15 @@ def _read_directives(lines: list[str], out: Lexed) -> None:
                 out.escape = value
             else:
                 out.errors.append((f"invalid escape character {value!r}: must be ` or \\", number))
+
+
+def _continues(lines: list[str], start: int, n: int, esc: str) -> bool:
+    """The last non-blank, non-comment line from `start` on ends with the escape character."""
+    for k in range(n - 1, start - 1, -1):
+        s = lines[k].strip()
+        if s and not s.startswith("#"):
+            return s.endswith(esc)
+    return False
 
 
 def _gather(lines: list[str], i: int, esc: str) -> tuple[Logical, int]:

@@ -98,8 +98,6 @@ def too_deep(text: str) -> int | None:
 
 def load_stream(text: str, path: str) -> YamlStream:
     """Parse every document of a YAML stream. Never raises for bad input."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     out = YamlStream()
     deep = too_deep(text)
     if deep is not None:
@@ -107,6 +105,28 @@ def load_stream(text: str, path: str) -> YamlStream:
                                     "not read", Span(path, deep, 1)))
         return out
     conv = _Converter(path, out.problems)
+    lines: list[str] | None = None
+    resume = 0
+    while True:
+        stop = _compose(text if resume == 0 else "\n" * resume + "\n".join(lines[resume:]), conv, out)  # type: ignore[index]
+        if stop is None:
+            return out
+        # A broken document must not hide the ones after it: go on at the next `---` marker
+        # (blank lines in front keep every line number right).
+        lines = lines or text.split("\n")
+        nxt = next((k for k in range(max(stop - 1, resume + 1), len(lines)) if _DOC_START.match(lines[k])), None)
+        if nxt is None:
+            return out
+        resume = nxt
+
+
+_DOC_START = re.compile(r"^---(?:[ \t]|\r?$)")
+
+
+def _compose(text: str, conv: "_Converter", out: YamlStream) -> int | None:
+    """Compose the documents of `text` into `out`; the line of the error that stopped it, or None."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
         for node in _yaml().compose_all(text):
             if node is None:
@@ -123,12 +143,14 @@ def load_stream(text: str, path: str) -> YamlStream:
         problem = (exc.problem or "invalid YAML").strip()
         context = (exc.context or "").strip()
         msg = f"YAML does not parse: {problem}" + (f" ({context})" if context else "")
-        out.problems.append(Problem("parse-error", msg, Span(path, line, col)))
+        out.problems.append(Problem("parse-error", msg, Span(conv.path, line, col)))
+        return line
     except YamlLimitError as exc:
-        out.problems.append(Problem("parse-error", str(exc), Span(path, exc.line, 1)))
+        out.problems.append(Problem("parse-error", str(exc), Span(conv.path, exc.line, 1)))
+        return None  # a limit is not a broken document: nothing after it is read
     except (YAMLError, RecursionError, ValueError) as exc:
-        out.problems.append(Problem("parse-error", f"YAML does not parse: {exc}", Span(path, 1, 1)))
-    return out
+        out.problems.append(Problem("parse-error", f"YAML does not parse: {exc}", Span(conv.path, 1, 1)))
+    return None
 
 
 class _Converter:
