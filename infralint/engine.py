@@ -19,6 +19,10 @@ from infralint.rule import Context, Finding, Rule
 from infralint.walk import Candidate, walk
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Parsed models cost far more memory than the text: a file of hundreds of thousands of lines
+# (200k ConfigMap keys, 25k Pods in one stream) would take several hundred MB. Real
+# infrastructure files stay far below this.
+MAX_FILE_LINES = 100_000
 _MARKS_YAML_FORMAT = re.compile(r"^(services|apiVersion|kind)\s*:", re.MULTILINE)
 
 
@@ -281,6 +285,9 @@ def load_document(cand: Candidate, skipped: list[tuple[str, str]], cache: dict) 
         data = cand.real.read_bytes()
     except OSError as exc:
         return _unreadable(cand, kind, f"file cannot be read: {exc.strerror or exc}", skipped)
+    newlines = data.count(b"\n")
+    if newlines > MAX_FILE_LINES:
+        return _unreadable(cand, kind, f"file has {newlines} lines, over the {MAX_FILE_LINES}-line limit; not read", skipped)
     try:
         text = decode(data)
     except DecodeError as exc:

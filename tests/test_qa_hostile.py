@@ -269,8 +269,6 @@ def _pods(n: int) -> str:
     return "---\n".join(one.format(i) for i in range(n))
 
 
-@pytest.mark.xfail(reason="BUG: no document or finding cap: 25k small Pods (2.5 MB) -> 125k findings, "
-                          "peak RSS ~640 MB for -f json (more for -f sarif)", strict=True)
 def test_tens_of_thousands_of_documents_bounded_memory(tmp_path) -> None:
     write(tmp_path, {"k.yaml": _pods(25000)})
     p = cli(tmp_path, ".", "-f", "json", "--exit-zero", timeout=30)
@@ -287,9 +285,6 @@ def test_tens_of_thousands_of_documents_bounded_time(tmp_path) -> None:
     assert p.code == 0 and p.seconds < 20
 
 
-@pytest.mark.xfail(reason="BUG: yamlload builds ruamel's whole node graph plus a YNode tree: a 2.5 MB "
-                          "ConfigMap of 200k keys peaks near 300 MB; MAX_NODES (2,000,000) is far above "
-                          "what fits in memory", strict=True)
 def test_wide_yaml_mapping_bounded_memory(tmp_path) -> None:
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n" + "".join(
         f"  k{i}: v\n" for i in range(200_000))
@@ -319,17 +314,12 @@ def test_very_long_lines_bounded(tmp_path, name: str, data: bytes) -> None:
     assert p.code == 0 and p.seconds < 15 and p.maxrss_kb < MEMORY_LIMIT_KB, (p.seconds, p.maxrss_kb)
 
 
-@pytest.mark.xfail(reason="BUG: a Dockerfile instruction continued over 400k lines (4.4 MB) peaks ~270 MB "
-                          "(parsers/dockerfile*.py keep per-line objects)", strict=True)
 def test_dockerfile_with_a_huge_continued_instruction_bounded_memory(tmp_path) -> None:
     write(tmp_path, {"Dockerfile": "FROM python\n" + "RUN echo \\\n" * 400_000 + "x\n"})
     p = cli(tmp_path, ".", "-f", "json", "--exit-zero", timeout=30)
     assert p.maxrss_kb < MEMORY_LIMIT_KB, p.maxrss_kb
 
 
-@pytest.mark.xfail(reason="BUG: quadratic nginx: nginx_lex counts newlines from offset 0 for every token, "
-                          "and model/nginx.py inherited_value scans the whole top level per lookup; "
-                          "6000 one-line servers (470 KB) take ~15 s", strict=True)
 def test_nginx_with_thousands_of_servers_is_fast(tmp_path) -> None:
     text = "".join(f"server {{ listen 80; server_name a{i}; location / {{ proxy_pass http://x:1; }} }}\n"
                    for i in range(6000))

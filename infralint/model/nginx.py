@@ -13,6 +13,12 @@ LIST_DIRECTIVES = ("add_header", "proxy_set_header", "limit_req", "limit_conn")
 PROXY_DIRECTIVES = ("proxy_pass", "fastcgi_pass", "uwsgi_pass", "grpc_pass", "scgi_pass")
 
 
+_INDEX_FROM = 64
+# id(directive) -> (directive, children by name). The directive is kept in the entry, so its id
+# cannot be reused by another object while the entry exists.
+_CHILD_INDEX: dict[int, tuple["Directive", dict[str, list["Directive"]]]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Directive:
     name: str
@@ -21,7 +27,19 @@ class Directive:
     block: tuple["Directive", ...] | None = None
 
     def children(self, name: str) -> list["Directive"]:
-        return [d for d in (self.block or ()) if d.name == name]
+        block = self.block or ()
+        if len(block) < _INDEX_FROM:
+            return [d for d in block if d.name == name]
+        # Wide blocks (an `http` with thousands of servers) are asked about for every scope
+        # inside them: index them by name once instead of scanning them each time.
+        entry = _CHILD_INDEX.get(id(self))
+        if entry is None or entry[0] is not self:
+            index: dict[str, list[Directive]] = {}
+            for d in block:
+                index.setdefault(d.name, []).append(d)
+            entry = (self, index)
+            _CHILD_INDEX[id(self)] = entry
+        return list(entry[1].get(name, ()))
 
     def first(self, name: str) -> "Directive | None":
         for d in self.block or ():
@@ -91,6 +109,7 @@ class NginxConfig(Document):
     included_by: str | None = None
     # Paths (as written) of includes that were not read: outside the scanned root, or missing.
     unread_includes: list[tuple[str, Span]] = field(default_factory=list)
+    _root: Directive | None = field(default=None, repr=False, compare=False)
     # Real (resolved, absolute) paths of every file inlined into `directives`, in first-include
     # order, so the engine can tell which scanned files this config includes.
     included_real: list[str] = field(default_factory=list)
@@ -105,7 +124,10 @@ class NginxConfig(Document):
         return self.has_http
 
     def root(self) -> Directive:
-        return Directive("#root", (), Span(self.path, 1), self.directives)
+        """The top level as one block (the same object every time, so lookups on it are cached)."""
+        if self._root is None or self._root.block is not self.directives:
+            self._root = Directive("#root", (), Span(self.path, 1), self.directives)
+        return self._root
 
     def walk(self) -> Iterator[tuple[tuple[Directive, ...], Directive]]:
         """Every directive with its chain of enclosing blocks (outermost first, root excluded)."""
