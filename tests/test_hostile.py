@@ -198,3 +198,17 @@ def test_paths_with_spaces_and_unicode(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     doc = run(".", "-f", "json", "--exit-zero").json()
     assert any(f["path"] == "my app/dépôt/Dockerfile" for f in doc["findings"])
+
+
+@pytest.mark.parametrize("text, error_line, linted_line", [
+    # A block left open at the end of the file.
+    ("server {\n    listen 80;\n    location /api/ {\n        proxy_pass http://app:3000;\n    }\n", 5, 3),
+    # A stray `}` in the middle: the server after it is still linted.
+    ("server {\n    listen 80;\n    return 301 https://x;\n}\n}\nserver {\n  listen 8080;\n"
+     "  location / { proxy_pass http://x:1; }\n}\n", 5, 8),
+])
+def test_unbalanced_nginx_braces_still_lint_the_rest(tmp_path, monkeypatch, text: str, error_line: int,
+                                                     linted_line: int) -> None:
+    doc = _timed_run(tmp_path, monkeypatch, "site.conf", text.encode())
+    assert [f["line"] for f in doc["findings"] if f["rule_id"] == "IL001"] == [error_line]
+    assert linted_line in [f["line"] for f in doc["findings"] if f["rule_id"] == "IL503"]

@@ -57,8 +57,13 @@ def _read(real: Path, text: str, display: str) -> FileParse:
     for err in payload.get("errors") or ():
         if err.get("file") == str(real):
             errors.append(_clean_error(err, real, display, len(lines)))
+    parsed = config.get("parsed") or []
+    if not parsed and errors and _has_content(lines):
+        # Unbalanced braces make crossplane drop the whole file. Lint what can be read: the
+        # errors above still report the first problem's line.
+        parsed = _parse_repaired(real, text)
     depth_hit: list[int] = []
-    directives = _convert(config.get("parsed") or [], lines, display, {}, 0, depth_hit)
+    directives = _convert(parsed, lines, display, {}, 0, depth_hit)
     if depth_hit:
         errors.append((depth_hit[0], f"blocks nested more than {MAX_BLOCK_DEPTH} levels deep; the inner ones were not read"))
     errors.extend(_missing_semicolons(real))
@@ -69,6 +74,48 @@ def _read(real: Path, text: str, display: str) -> FileParse:
         else:
             errors.append((1, "could not be parsed"))
     return FileParse(display, directives, tuple(dict.fromkeys(errors)))
+
+
+def _parse_repaired(real: Path, text: str) -> list[dict[str, Any]]:
+    """crossplane's tree of `text` with stray `}` lines blanked and open blocks closed at the end
+    of the file (line numbers unchanged); [] when that does not help."""
+    from infralint.parsers.nginx_lex import tokens
+
+    depth = 0
+    stray: set[int] = set()
+    try:
+        for tok, line, quoted in tokens(text):
+            if quoted:
+                continue
+            if tok == "{":
+                depth += 1
+            elif tok == "}":
+                if depth == 0:
+                    stray.add(line)
+                else:
+                    depth -= 1
+    except Exception:
+        return []
+    if not stray and depth == 0:
+        return []
+    lines = text.split("\n")
+    for line in stray:
+        if 0 < line <= len(lines):
+            lines[line - 1] = ""
+    fixed = "\n".join(lines) + "\n}" * min(depth, MAX_BLOCK_DEPTH)
+    import tempfile
+
+    import crossplane
+
+    with tempfile.TemporaryDirectory(prefix="infralint-") as tmp:
+        copy = Path(tmp) / real.name
+        copy.write_text(fixed, encoding="utf-8")
+        try:
+            payload = crossplane.parse(str(copy), single=True, check_ctx=False, check_args=False,
+                                       comments=False, catch_errors=True)
+        except Exception:
+            return []
+    return (payload.get("config") or [{}])[0].get("parsed") or []
 
 
 def _clean_error(err: dict[str, Any], real: Path, display: str, nlines: int) -> tuple[int, str]:
