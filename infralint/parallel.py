@@ -34,11 +34,10 @@ from typing import Any, Callable, Iterator, Sequence
 # INFRALINT_PARALLEL_MIN_FILES changes it (the tests force the parallel path on small trees).
 MIN_FILES = 2000
 # Fewer usable CPUs than this and the default stays in one process. Workers add about a third
-# to the CPU work (pickling documents and findings, each worker importing the parsers, copied
-# pages), so they only pay where the CPUs really run side by side. On the 2-vCPU reference VM
-# two busy processes each ran at 55-70% of the speed of one alone, and two workers made the
-# 10,000-file scan slower (23.3 s against 19.4 s) and doubled its memory. `--jobs 2` still asks.
-AUTO_MIN_CPUS = 4
+# to the CPU work (pickling documents and findings, each worker importing the parsers), so they
+# pay only once the serial part is small: after the project indexes went in, two workers on
+# the 2-vCPU reference VM took the 10,000-file scan from 8.7 s to 7.3 s (benchmarks/bench.py).
+AUTO_MIN_CPUS = 2
 # Slices per worker: small enough to balance uneven files (a 3,000-line manifest next to a
 # two-line .env), large enough that each slice's transfer is one cheap message.
 _SLICES_PER_WORKER = 8
