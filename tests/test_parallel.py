@@ -60,11 +60,14 @@ def test_small_scans_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.mark.skipif(not parallel._can_fork(), reason="worker processes need fork")
-def test_default_uses_every_cpu_only_on_machines_with_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_uses_every_cpu_for_large_trees_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("INFRALINT_PARALLEL_MIN_FILES", raising=False)
     monkeypatch.setattr(parallel, "_cpus", lambda: 8)
     assert parallel.workers_for(None, 100_000) == 8
     monkeypatch.setattr(parallel, "_cpus", lambda: 2)
+    assert parallel.workers_for(None, 100_000) == 2
+    assert parallel.workers_for(None, 500) == 1  # small trees stay in one process
+    monkeypatch.setattr(parallel, "_cpus", lambda: 1)
     assert parallel.workers_for(None, 100_000) == 1
     assert parallel.workers_for(2, 100_000) == 2  # asked for: given
 
