@@ -1,6 +1,7 @@
 """Dockerfile model: instructions, stages (with inheritance resolved), and the final stage as a Container."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from infralint.model.common import Container, Document, EnvVar, HealthCheck, ImageRef
@@ -18,6 +19,22 @@ class Instruction:
     flags: tuple[tuple[str, str], ...] = ()  # ("mount", "type=secret,id=x"), ("from", "builder")
     heredocs: tuple[str, ...] = ()
     stage_index: int = -1  # -1: before the first FROM (global ARGs)
+    # The operands after the flags, shell quoting removed (an exec-form JSON array's items),
+    # and where each is written in `args` (empty for the exec form).
+    words: tuple[str, ...] = ()
+    word_offsets: tuple[tuple[int, int], ...] = ()
+    # Where `args` came from, one entry per physical line of a continued instruction:
+    # (offset in `args`, line, column). Lets a finding point inside a long RUN.
+    pieces: tuple[tuple[int, int, int], ...] = ()
+    body_line: int = 0  # the line the first heredoc body starts on
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) of `args[offset]` in the file."""
+        if not self.pieces:
+            return self.span.line, self.span.column
+        k = max(bisect_right([p[0] for p in self.pieces], offset) - 1, 0)
+        start, line, col = self.pieces[k]
+        return line, col + offset - start
 
     def flag(self, name: str) -> str | None:
         for key, value in self.flags:

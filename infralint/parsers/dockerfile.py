@@ -6,6 +6,8 @@ everything else is still modelled. Line splitting lives in `dockerfile_lex`.
 """
 from __future__ import annotations
 
+import json
+
 import re
 
 from infralint.model.common import EnvVar, HealthCheck, ImageRef, Problem
@@ -83,7 +85,9 @@ class _Builder:
             self.problem(f'unknown instruction "{_clip(text[kw_start:kw_end])}"', line, col)
             return
         flags, first_arg = _flags(text, words, self.esc)
-        args = text[words[first_arg][0]:].strip() if first_arg < len(words) else ""
+        base = words[first_arg][0] if first_arg < len(words) else len(text)
+        args = text[base:].strip()
+        operands, offsets = _operands(args, text, words[first_arg:], base, self.esc)
         stages = self.doc.stages
         index = len(stages) if keyword == "FROM" else len(stages) - 1
         instr = Instruction(
@@ -93,6 +97,10 @@ class _Builder:
             flags=tuple(flags),
             heredocs=tuple(h.body for h in lg.heredocs),
             stage_index=index,
+            words=operands,
+            word_offsets=offsets,
+            pieces=tuple((s - base, ln, c) for s, ln, c in zip(lg.starts, lg.lines, lg.cols)),
+            body_line=lg.lines[-1] + 1 if lg.lines else 0,
         )
         for h in lg.heredocs:
             if not h.terminated:
@@ -289,6 +297,21 @@ def _flags(text: str, words: list[tuple[int, int]], esc: str) -> tuple[list[tupl
         name, _, value = word[2:].partition("=")
         flags.append((name, unquote(value, esc)[0]))
     return flags, i
+
+
+def _operands(args: str, text: str, words: list[tuple[int, int]], base: int,
+              esc: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """The instruction's operands, unquoted, and their offsets in `args`; an exec-form JSON
+    array (`COPY ["a b", "/dst/"]`) gives its items and no offsets."""
+    if args.startswith("["):
+        try:
+            items = json.loads(args)
+        except ValueError:
+            items = None
+        if isinstance(items, list) and all(isinstance(w, str) for w in items):
+            return tuple(items), ()
+    return (tuple(unquote(text[s:e], esc)[0] for s, e in words),
+            tuple((s - base, e - base) for s, e in words))
 
 
 def _tag_part(ref: str) -> str:

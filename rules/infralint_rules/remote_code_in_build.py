@@ -8,7 +8,6 @@ from typing import Callable, Iterator
 from infralint.model.common import Document
 from infralint.model.dockerfile import Dockerfile, Instruction
 from infralint.model.span import Span
-from infralint.parsers.dockerfile_lex import Logical, lex, split_words, unquote
 from infralint.rule import Context, Finding, rule
 
 DOWNLOADERS = frozenset({"curl", "wget", "fetch", "iwr", "invoke-webrequest", "irm", "invoke-restmethod"})
@@ -78,7 +77,6 @@ def remote_code_in_build(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(doc, Dockerfile):
         return
-    logicals = {lg.lines[0]: lg for lg in lex(doc.text).logicals if lg.lines}
     for instr in doc.instructions:
         step = _unwrap(instr, doc.escape)
         if step is None:
@@ -86,7 +84,7 @@ def remote_code_in_build(doc: Document, ctx: Context) -> Iterator[Finding]:
         if step.keyword == "ADD":
             yield from _add(instr, step, doc, ctx)
         elif step.keyword == "RUN":
-            for hit in _run_hits(instr, step, doc, logicals.get(instr.span.line)):
+            for hit in _run_hits(instr, step, doc):
                 yield ctx.report(hit.span, f"{step.label} {hit.what}; download to a file and check its sha256 first",
                                  object=_stage(doc, instr), key=hit.key)
 
@@ -100,27 +98,26 @@ class Step:
     args: str  # the arguments after the flags
     offset: int  # where `args` starts in `instr.args`
     flags: dict[str, str]
+    words: tuple[str, ...]  # the operands after the flags, unquoted
 
 
 def _unwrap(instr: Instruction, esc: str) -> Step | None:
     if instr.keyword in ("RUN", "ADD"):
-        return Step(instr.keyword, instr.keyword, instr.args, 0, dict(instr.flags))
-    if instr.keyword != "ONBUILD":
+        return Step(instr.keyword, instr.keyword, instr.args, 0, dict(instr.flags), instr.words)
+    if instr.keyword != "ONBUILD" or not instr.words or not instr.word_offsets:
         return None
-    words = split_words(instr.args, esc)
-    if not words:
-        return None
-    keyword = instr.args[words[0][0]:words[0][1]].upper()
+    words, offsets = instr.words, instr.word_offsets
+    keyword = words[0].upper()
     if keyword not in ("RUN", "ADD"):
         return None
     flags: dict[str, str] = {}
     k = 1
-    while k < len(words) and instr.args[words[k][0]:words[k][1]].startswith("--"):
-        name, _, value = instr.args[words[k][0] + 2:words[k][1]].partition("=")
-        flags[name] = unquote(value, esc)[0]
+    while k < len(words) and words[k].startswith("--"):
+        name, _, value = words[k][2:].partition("=")
+        flags[name] = value
         k += 1
-    offset = words[k][0] if k < len(words) else len(instr.args)
-    return Step(keyword, f"ONBUILD {keyword}", instr.args[offset:], offset, flags)
+    offset = offsets[k][0] if k < len(offsets) else len(instr.args)
+    return Step(keyword, f"ONBUILD {keyword}", instr.args[offset:], offset, flags, words[k:])
 
 
 # -- ADD -------------------------------------------------------------------------------------------
@@ -128,7 +125,7 @@ def _unwrap(instr: Instruction, esc: str) -> Step | None:
 def _add(instr: Instruction, step: Step, doc: Dockerfile, ctx: Context) -> Iterator[Finding]:
     if step.flags.get("checksum"):
         return  # BuildKit verifies the download (or, for git, the commit) against it
-    for src in _sources(step.args, doc.escape):
+    for src in step.words[:-1]:
         # Never print credentials embedded in a URL, in the message or in the source line shown.
         shown = _USERINFO.sub(r"\1****@", src)
         userinfo = _USERINFO.search(src)
@@ -147,19 +144,6 @@ def _add(instr: Instruction, step: Step, doc: Dockerfile, ctx: Context) -> Itera
                              object=_stage(doc, instr), key=f"ADD {shown}", secret=secret)
 
 
-def _sources(args: str, esc: str) -> list[str]:
-    """The source operands (every argument but the destination), quoting removed."""
-    args = args.strip()
-    if args.startswith("["):
-        try:
-            words = json.loads(args)
-        except ValueError:
-            words = None
-        if isinstance(words, list) and all(isinstance(w, str) for w in words):
-            return words[:-1]
-    return [unquote(args[s:e], esc)[0] for s, e in split_words(args, esc)][:-1]
-
-
 # -- RUN -------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -173,7 +157,7 @@ class Hit:
 Locator = Callable[[int, int], Span]
 
 
-def _run_hits(instr: Instruction, step: Step, doc: Dockerfile, logical: Logical | None) -> list[Hit]:
+def _run_hits(instr: Instruction, step: Step, doc: Dockerfile) -> list[Hit]:
     hits: list[Hit] = []
     fallback: Locator = lambda start, end: instr.span  # noqa: E731
     args = step.args
@@ -182,9 +166,9 @@ def _run_hits(instr: Instruction, step: Step, doc: Dockerfile, logical: Logical 
         if script is not None:
             hits.extend(_script_hits(script, fallback))
     else:
-        hits.extend(_script_hits(args, _args_locator(instr, step.offset, doc, logical) or fallback))
+        hits.extend(_script_hits(args, _args_locator(instr, step.offset, doc) or fallback))
     if _heredocs_are_scripts(args, instr.heredocs):
-        for body, locate in _heredocs(instr, doc, logical):
+        for body, locate in _heredocs(instr, doc):
             hits.extend(_script_hits(body, locate or fallback))
     return hits
 
@@ -506,18 +490,17 @@ def _basename(word: str) -> str:
 
 # -- where things are written -------------------------------------------------------------------------
 
-def _args_locator(instr: Instruction, offset: int, doc: Dockerfile, logical: Logical | None) -> Locator | None:
+def _args_locator(instr: Instruction, offset: int, doc: Dockerfile) -> Locator | None:
     """Map offsets of the script (`instr.args` from `offset` on) to file positions through the
-    lexer's logical line, which knows which physical line each piece of a continued
-    instruction came from."""
-    if logical is None or not instr.args or not logical.text.endswith(instr.args):
+    model's record of which physical line each piece of a continued instruction came from."""
+    if not instr.pieces or not instr.args:
         return None
-    base = len(logical.text) - len(instr.args) + offset
     path = doc.path
 
     def locate(start: int, end: int) -> Span:
-        line, col = logical.pos(base + start)
-        end_line, end_col = logical.end_pos(base + max(end, start + 1))
+        line, col = instr.position(offset + start)
+        end_line, end_col = instr.position(offset + max(end, start + 1) - 1)
+        end_col += 1
         if end_line != line:
             end_line, end_col = line, len(doc.lines[line - 1]) + 1 if line <= len(doc.lines) else col
         return Span(path, line, col, end_line, end_col)
@@ -525,13 +508,13 @@ def _args_locator(instr: Instruction, offset: int, doc: Dockerfile, logical: Log
     return locate
 
 
-def _heredocs(instr: Instruction, doc: Dockerfile, logical: Logical | None) -> Iterator[tuple[str, Locator | None]]:
+def _heredocs(instr: Instruction, doc: Dockerfile) -> Iterator[tuple[str, Locator | None]]:
     """Each heredoc body with a locator: bodies follow the instruction's last line, one after
     the other, each closed by its terminator line."""
     if not instr.heredocs:
         return
     lines = doc.lines
-    next_line = logical.lines[-1] + 1 if logical is not None else None
+    next_line = instr.body_line or None
     for body in instr.heredocs:
         if next_line is None:
             yield body, None

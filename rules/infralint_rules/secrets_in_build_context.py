@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 from pathlib import Path
@@ -9,7 +8,6 @@ from typing import Iterator
 from infralint.model.common import Document
 from infralint.model.dockerfile import Dockerfile, Instruction
 from infralint.model.files import DockerIgnore
-from infralint.parsers.dockerfile_lex import split_words, unquote
 from infralint.rule import Context, Finding, rule
 from infralint_rules._dockerignore import compile_patterns, is_excluded
 
@@ -119,17 +117,8 @@ def _copies_whole_context(instr: Instruction, esc: str) -> bool:
 
 
 def _sources(instr: Instruction, esc: str) -> list[str]:
-    """The source operands (every argument but the destination), quoting removed."""
-    args = instr.args.strip()
-    if args.startswith("["):
-        try:
-            words = json.loads(args)
-        except ValueError:
-            words = None
-        if isinstance(words, list) and all(isinstance(w, str) for w in words):
-            return words[:-1]
-    words = [unquote(args[s:e], esc)[0] for s, e in split_words(args, esc)]
-    return words[:-1]
+    """The source operands (every operand but the destination), quoting removed."""
+    return list(instr.words[:-1])
 
 
 def _is_context_root(source: str) -> bool:
