@@ -13,6 +13,7 @@ from typing import Callable
 
 from infralint.model.common import BuildRef, Container, Document
 from infralint.model.compose import ComposeFile, Service
+from infralint.walk import inside as _inside
 
 _REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
@@ -216,11 +217,3 @@ class Project:
                     break
                 folder = folder.parent
         return list(found.values())
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False

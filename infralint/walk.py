@@ -46,7 +46,7 @@ def walk(paths: list[str]) -> WalkResult:
         if p.is_dir():
             _walk_dir(p, real, given, result, seen)
         elif p.is_file():
-            root = cwd if _inside(real, cwd) else real.parent
+            root = cwd if inside(real, cwd) else real.parent
             if real not in seen:
                 seen.add(real)
                 result.files.append(Candidate(real, _display(p, real, given, cwd), root, True))
@@ -55,7 +55,8 @@ def walk(paths: list[str]) -> WalkResult:
     return result
 
 
-def _inside(path: Path, root: Path) -> bool:
+def inside(path: Path, root: Path) -> bool:
+    """`path` is `root` or below it (both already resolved)."""
     try:
         path.relative_to(root)
         return True
@@ -107,7 +108,7 @@ def _walk_dir(top: Path, root: Path, given: str, result: WalkResult, seen: set[P
             target = Path(entry.path)
             if is_link:
                 target = target.resolve()
-                if not _inside(target, root):
+                if not inside(target, root):
                     result.skipped.append((disp, "symbolic link points outside the scanned folder"))
                     continue
             if is_dir:
