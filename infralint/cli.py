@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, NoReturn, Sequence
+from typing import Any, Iterable, NoReturn, Sequence
 
 from infralint import __version__
 from infralint.rule import SEVERITIES, SEVERITY_RANK
@@ -172,14 +172,17 @@ def run(paths: Sequence[str], fmt: str, output: str | None, select: Sequence[str
         _echo_err(f"infralint: recorded {count} finding{'s' if count != 1 else ''} in {write_baseline}")
         sys.exit(2 if report.errors else 0)
 
+    # Output reads findings only (text re-reads the files it quotes): the model goes first, so
+    # a large scan's report is written in the memory the model used.
+    report.documents = []
     if fmt == "json":
-        from infralint.output.jsonout import render as render_json
+        from infralint.output.jsonout import chunks as json_chunks
 
-        _emit(render_json(report), output)
+        _emit(json_chunks(report), output)
     elif fmt == "sarif":
-        from infralint.output.sarif import render as render_sarif
+        from infralint.output.sarif import chunks as sarif_chunks
 
-        _emit(render_sarif(report, show_suppressed), output)
+        _emit(sarif_chunks(report, show_suppressed), output)
     else:
         from infralint.output.text import render as render_text
 
@@ -251,16 +254,19 @@ def _read_for_display(path: str) -> str:
         return ""
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str | Iterable[str], output: str | None) -> None:
+    pieces = [text] if isinstance(text, str) else text
     if output is None:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         sys.stdout.flush()
         return
     tmp = f"{output}.infralint-tmp"
     try:
         # Written whole, then renamed: a CI upload never sees a truncated report.
         with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            for piece in pieces:
+                fh.write(piece)
         os.replace(tmp, output)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")

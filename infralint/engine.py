@@ -223,7 +223,6 @@ def _apply_per_path_ignores(findings: list[Finding], settings: Settings, real_pa
 def finish(findings: list[Finding], docs: list[Document], settings: Settings, resolve=None) -> None:
     """Severity overrides, fingerprints, and a deterministic order."""
     texts = {d.path: d.text for d in docs}
-    lines: dict[str, list[str]] = {}  # split once per file, not once per finding
     overrides: dict[str, str] = {}
     for ref, sev in settings.severity_overrides.items():
         for rid in (resolve(ref) if resolve else [ref]):
@@ -234,11 +233,12 @@ def finish(findings: list[Finding], docs: list[Document], settings: Settings, re
             f.severity = override
     findings.sort(key=Finding.sort_key)
     counts: dict[str, int] = {}
+    path, lines = None, []  # findings are sorted by path: each file is split once, one at a time
     for f in findings:
-        path = f.span.path
-        if path not in lines:
-            lines[path] = split_lines(texts.get(path, ""))
-        base = _fingerprint(f, lines[path])
+        if f.span.path != path:
+            path = f.span.path
+            lines = split_lines(texts.get(path, ""))
+        base = _fingerprint(f, lines)
         n = counts.get(base, 0)
         counts[base] = n + 1
         f.fingerprint = base if n == 0 else _sha256(f"{base}:{n}".encode()).hexdigest()[:32]

@@ -157,5 +157,5 @@ def _annotations(doc: Document, resolve: Resolver) -> list[IgnorePragma]:
                 refs = tuple(r.strip() for r in refs_text.split(",") if r.strip())
                 ids = frozenset(i for ref in refs for i in resolve(ref))
                 if refs:
-                    out.append(IgnorePragma(refs, ids, v.span, obj.span.line, obj.node.span.end_line, reason.strip()))
+                    out.append(IgnorePragma(refs, ids, v.span, obj.span.line, obj.end_line, reason.strip()))
     return out

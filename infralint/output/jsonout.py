@@ -1,11 +1,12 @@
 """`-f json`: one object with stable keys (CONTRACT.md)."""
 from __future__ import annotations
 
-import json
 from collections import Counter
+from typing import Iterator
 
 from infralint import __version__
 from infralint.engine import Report
+from infralint.output.stream import dump_chunks, placeholder
 from infralint.rule import SEVERITIES, Finding
 
 
@@ -30,12 +31,17 @@ def finding_dict(f: Finding) -> dict:
 
 
 def render(report: Report) -> str:
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The report in pieces, findings one at a time (see `stream`)."""
     active = [f for f in report.findings if not f.suppressed]
     counts = Counter(f.severity for f in active)
     doc = {
         "version": 1,
         "tool": {"name": "infralint", "version": __version__},
-        "findings": [finding_dict(f) for f in report.findings],
+        "findings": placeholder(),
         "files": {
             "scanned": report.scanned,
             "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
@@ -45,4 +51,4 @@ def render(report: Report) -> str:
             "by_severity": {s: counts[s] for s in SEVERITIES if counts[s]},
         },
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dump_chunks(doc, (finding_dict(f) for f in report.findings))

@@ -1,12 +1,13 @@
 """`-f sarif`: SARIF 2.1.0 shaped for GitHub code scanning (one run, rules with help, relative URIs)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import quote
 
 from infralint import DOCS_URL, HOMEPAGE, __version__
 from infralint.engine import Report
+from infralint.output.stream import dump_chunks, placeholder
 from infralint.rule import Finding, Rule
 
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -63,6 +64,11 @@ def _result(f: Finding, index: dict[str, int]) -> dict:
 
 
 def render(report: Report, show_suppressed: bool = False) -> str:
+    return "".join(chunks(report, show_suppressed))
+
+
+def chunks(report: Report, show_suppressed: bool = False) -> Iterator[str]:
+    """The log in pieces, results one at a time (see `stream`)."""
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: r.id)
     known = {r.id for r in rules}
     # IL001 and friends may fire even when deselected rules are listed; keep the driver complete.
@@ -75,7 +81,7 @@ def render(report: Report, show_suppressed: bool = False) -> str:
             known.add(f.rule_id)
     rules.sort(key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
-    results = [_result(f, index) for f in report.findings if show_suppressed or not f.suppressed]
+    results = (_result(f, index) for f in report.findings if show_suppressed or not f.suppressed)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -89,7 +95,7 @@ def render(report: Report, show_suppressed: bool = False) -> str:
             }},
             "automationDetails": {"id": "infralint/"},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
-            "results": results,
+            "results": placeholder(),
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dump_chunks(log, results)

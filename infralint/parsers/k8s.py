@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from infralint.model.k8s import Ingress, K8sObject, KSecret, KService, KubeFile, SecretEntry, ServicePort
+from infralint.model.k8s import Ingress, IngressClass, K8sObject, KSecret, KService, KubeFile, SecretEntry, ServicePort
 from infralint.model.span import Span
 from infralint.model.yamltree import YMap, YNode, YScalar, YSeq
 from infralint.parsers.k8s_pod import read_workload
@@ -111,6 +111,9 @@ def _read_object(root: YMap, doc: KubeFile, rd: Reader) -> None:
         doc.secrets.append(_secret(obj, root, rd))
     elif obj.kind == "Ingress" and group in INGRESS_GROUPS:
         doc.ingresses.append(_ingress(obj, root, rd))
+    elif obj.kind == "IngressClass" and group in INGRESS_GROUPS:
+        spec = root.get_map("spec")
+        doc.ingress_classes.append(IngressClass(obj, (spec.get_str("controller") or "") if spec is not None else ""))
 
 
 def _start(root: YMap) -> Span:
@@ -131,7 +134,7 @@ def _object(root: YMap, rd: Reader) -> K8sObject:
         name=name,
         namespace=namespace,
         span=_start(root),
-        node=root,
+        end_line=tight(root).end_line,
         labels=rd.string_map(meta, "labels", where),
         annotations=rd.spanned_map(meta, "annotations", where),
     )

@@ -5,7 +5,6 @@ from typing import Iterator
 from infralint.model.common import Document
 from infralint.model.k8s import Ingress, KubeFile
 from infralint.model.nginx import PROXY_DIRECTIVES, NginxConfig, Scope
-from infralint.model.yamltree import YMap, YScalar
 from infralint.rule import Context, Finding, rule
 from infralint_rules._http import (
     answers_without_content,
@@ -243,12 +242,7 @@ def _ingress_classes(ctx: Context) -> dict[str, tuple[str, bool]]:
     for other in ctx.project.of_format("kubernetes"):
         if not isinstance(other, KubeFile):
             continue
-        for obj in other.objects:
-            if obj.kind != "IngressClass":
-                continue
-            spec = obj.node.get("spec")
-            controller = spec.get("controller") if isinstance(spec, YMap) else None
-            ctrl = controller.text if isinstance(controller, YScalar) else ""
-            flag = obj.annotation(DEFAULT_CLASS_ANNOTATION)
-            out[obj.name] = (ctrl, flag is not None and flag.value.strip().lower() == "true")
+        for cls in other.ingress_classes:
+            flag = cls.obj.annotation(DEFAULT_CLASS_ANNOTATION)
+            out[cls.obj.name] = (cls.controller, flag is not None and flag.value.strip().lower() == "true")
     return out

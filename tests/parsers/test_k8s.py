@@ -617,3 +617,24 @@ def test_corpus_never_raises() -> None:
         if looks_like_kube(stream):
             doc = parse_kube(Source(path.as_posix(), path, text, CORPUS), stream)
             assert not any("could not be read" in p.message for p in doc.problems), path
+
+
+def test_ingress_class_and_object_extent() -> None:
+    doc = parse("""
+        apiVersion: networking.k8s.io/v1
+        kind: IngressClass
+        metadata:
+          name: public
+        spec:
+          controller: k8s.io/ingress-nginx
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: settings
+        data:
+          a: "1"
+    """)
+    assert [(c.obj.name, c.controller) for c in doc.ingress_classes] == [("public", "k8s.io/ingress-nginx")]
+    # Each object knows where it ends (inline ignores cover the whole object) without its tree.
+    assert [(o.span.line, o.end_line) for o in doc.objects] == [(1, 6), (8, 13)]
