@@ -90,6 +90,45 @@ def test_text_output_groups_by_file_and_shows_line(stack: Path) -> None:
     assert "finding" in r.stdout
 
 
+def test_text_output_plain_and_coloured_say_the_same(stack: Path) -> None:
+    import io
+
+    from infralint.output.text import render
+
+    report = _report(stack)
+    texts = {"compose.yaml": BAD_COMPOSE}
+    plain, coloured = io.StringIO(), io.StringIO()
+    render(report, texts, plain, color=False, show_suppressed=False)
+    render(report, texts, coloured, color=True, show_suppressed=False)
+    import re
+
+    without_codes = re.sub(r"\x1b\[[0-9;]*m", "", coloured.getvalue())
+    assert "\x1b[" in coloured.getvalue() and "\x1b" not in plain.getvalue()
+    # rich pads the table's cells and wraps at the terminal's width; the words are the same
+    assert without_codes.split() == plain.getvalue().split()
+    assert '"5432:5432"' in plain.getvalue()  # the offending line is quoted
+    assert plain.getvalue().splitlines()[-1].startswith(f"{len(report.findings)} findings in 1 file")
+
+
+def test_text_output_never_passes_control_characters_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text("FROM nginx:latest \x1b]0;owned\x07\x1b[2J\n")
+    r = run(".", "--exit-zero")
+    assert "IL101" in r.stdout
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout
+    assert "\\x1b]0;owned" in r.stdout
+
+
+def _report(root: Path):
+    """The report for root/compose.yaml, linted from root (so its path is `compose.yaml`)."""
+    from infralint.config import Settings
+    from infralint.engine import lint_paths
+    from infralint.registry import load
+
+    assert Path.cwd() == root
+    return lint_paths(["compose.yaml"], Settings(), load(), jobs=1)
+
+
 def test_list_rules_and_explain() -> None:
     r = run("--list-rules", "-f", "json")
     rules = r.json()["rules"]
