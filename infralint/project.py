@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 from infralint.model.common import BuildRef, Container, Document
 from infralint.model.compose import ComposeFile, Service
 from infralint.walk import inside as _inside
 
+T = TypeVar("T")
 _REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
 
@@ -48,22 +49,32 @@ class Project:
         self._links: dict[tuple[int, int], BuildLink | None] = {}
         self._near: dict[Path, list[ComposeFile]] = {}
         # Indexes over the scan, built on first use: rules ask per file, the answers are per scan.
-        self._formats: dict[str, list[Document]] | None = None
-        self._workloads: list | None = None
+        self._formats: dict[str, tuple[Document, ...]] | None = None
+        self._workloads: tuple | None = None
         self._scan_compose: dict[Path, ComposeFile] | None = None
         self._binds: dict[int, list[tuple[Service, list[Path]]]] = {}
         self._builds: dict[int, list[tuple[Path | None, Path | None]]] = {}
+        self._memo: dict[str, Any] = {}
         for doc in self.documents:
             real = self.real_paths.get(doc.path)
             if real is not None:
                 self._by_real[real] = doc
 
-    def of_format(self, fmt: str) -> list[Document]:
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """`build()`, computed once per scan under `key`: for indexes a rule needs on every file
+        (which nginx file reports what, the IngressClasses, workloads by label), so that a rule
+        run per file does not cost the number of files squared."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+    def of_format(self, fmt: str) -> tuple[Document, ...]:
         if self._formats is None:
-            self._formats = {}
+            grouped: dict[str, list[Document]] = {}
             for d in self.documents:
-                self._formats.setdefault(d.format, []).append(d)
-        return list(self._formats.get(fmt, ()))
+                grouped.setdefault(d.format, []).append(d)
+            self._formats = {k: tuple(v) for k, v in grouped.items()}
+        return self._formats.get(fmt, ())
 
     def by_real(self, path: Path) -> Document | None:
         return self._by_real.get(path)
@@ -74,13 +85,13 @@ class Project:
     def root(self, doc: Document) -> Path | None:
         return self.roots.get(doc.path)
 
-    def workloads(self) -> list:
+    def workloads(self) -> tuple:
         """Every Kubernetes workload in the scan (for Service selectors)."""
         from infralint.model.k8s import KubeFile
 
         if self._workloads is None:
-            self._workloads = [w for d in self.documents if isinstance(d, KubeFile) for w in d.workloads]
-        return list(self._workloads)
+            self._workloads = tuple(w for d in self.documents if isinstance(d, KubeFile) for w in d.workloads)
+        return self._workloads
 
     def document_at(self, path: Path, root: Path) -> Document | None:
         """The parsed file at `path`: from the scan, or read on demand when inside the root."""

@@ -7,10 +7,14 @@ Everything here reads the model (`infralint.model.nginx`), never crossplane outp
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from infralint.model.common import Document
 from infralint.model.nginx import Directive, NginxConfig, Scope
 from infralint.model.span import Span
+
+if TYPE_CHECKING:
+    from infralint.project import Project
 
 HSTS = "strict-transport-security"
 XFO = "x-frame-options"
@@ -371,11 +375,11 @@ def local_scope(root: Directive, parents: tuple[Directive, ...], span: Span) -> 
     return Scope((root, *own))
 
 
-def report_owners(docs: list[Document]) -> dict[str, str]:
+def report_owners(project: Project) -> dict[str, str]:
     """For each scanned nginx file (display path), the document that reports what lies wholly
-    inside it: itself when it is judged on its own, else the main config that includes it.
-    Pass `ctx.project.of_format("nginx")`."""
-    return {d.path: d.included_by or d.path for d in docs if isinstance(d, NginxConfig)}
+    inside it: itself when it is judged on its own, else the main config that includes it."""
+    return project.memo("nginx-report-owners", lambda: {
+        d.path: d.included_by or d.path for d in project.of_format("nginx") if isinstance(d, NginxConfig)})
 
 
 def reports_here(doc: NginxConfig, span: Span, owners: dict[str, str]) -> bool:

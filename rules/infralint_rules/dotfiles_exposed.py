@@ -78,7 +78,7 @@ def dotfiles_exposed(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(doc, NginxConfig) or not judged(doc):
         return
-    owners = report_owners(ctx.project.of_format("nginx"))
+    owners = report_owners(ctx.project)
     unknown = unknowns(doc)
     seen: set[Span] = set()
     for server in doc.servers():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from infralint.model.common import Container, Document
 from infralint.model.compose import ComposeFile
@@ -108,7 +108,7 @@ def _compose(doc: ComposeFile, ctx: Context) -> Iterator[Finding]:
 
 
 def _services(doc: KubeFile, ctx: Context) -> Iterator[Finding]:
-    workloads: list[Workload] = ctx.project.workloads()
+    by_label = ctx.project.memo("workloads-by-pod-label", lambda: _by_pod_label(ctx.project.workloads()))
     for svc in doc.services:
         if svc.type not in EXTERNAL_SERVICE_TYPES:
             continue
@@ -116,7 +116,9 @@ def _services(doc: KubeFile, ctx: Context) -> Iterator[Finding]:
         # node whatever the annotations say, and Kubernetes ignores source ranges for it.
         if svc.type == "LoadBalancer" and (_internal_lb(svc.obj) or svc.source_ranges):
             continue
-        backends = [(w, c) for w in workloads if _selects(svc, w)
+        # Only workloads carrying the selector's first label can match all of it.
+        candidates = by_label.get(svc.selector[0], ()) if svc.selector else ()
+        backends = [(w, c) for w in candidates if _selects(svc, w)
                     for c in w.containers if c.role in ("main", "sidecar")
                     and is_db_image(c.image, ctx.settings.db_images)]
         for sp in svc.ports:
@@ -179,6 +181,14 @@ def _internal_lb(obj: K8sObject) -> bool:
         if (value not in ("", "false")) if values is None else (value in values):
             return True
     return False
+
+
+def _by_pod_label(workloads: Iterable[Workload]) -> dict[tuple[str, str], list[Workload]]:
+    out: dict[tuple[str, str], list[Workload]] = {}
+    for w in workloads:
+        for pair in dict(w.pod_labels).items():
+            out.setdefault(pair, []).append(w)
+    return out
 
 
 def _selects(svc: KService, w: Workload) -> bool:

@@ -107,7 +107,7 @@ def invalid_nginx_config(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(doc, NginxConfig) or not judged(doc):
         return
-    owners = report_owners(ctx.project.of_format("nginx"))
+    owners = report_owners(ctx.project)
     root = doc.root()
     seen: set[Span] = set()
     for parents, d in doc.walk():

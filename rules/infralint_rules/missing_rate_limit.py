@@ -238,6 +238,10 @@ def _nginx_controller(controller: str) -> bool:
 
 def _ingress_classes(ctx: Context) -> dict[str, tuple[str, bool]]:
     """IngressClass objects anywhere in the scan: name -> (spec.controller, is the default)."""
+    return ctx.project.memo("ingress-classes", lambda: _read_ingress_classes(ctx))
+
+
+def _read_ingress_classes(ctx: Context) -> dict[str, tuple[str, bool]]:
     out: dict[str, tuple[str, bool]] = {}
     for other in ctx.project.of_format("kubernetes"):
         if not isinstance(other, KubeFile):

@@ -86,7 +86,7 @@ def proxy_headers_dropped(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(doc, NginxConfig) or not judged(doc):
         return
-    owners = report_owners(ctx.project.of_format("nginx"))
+    owners = report_owners(ctx.project)
     unknown = unknowns(doc)
     seen: set[Span] = set()
     for server in doc.servers():

@@ -58,7 +58,7 @@ def server_tokens(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     unknown = unknowns(doc)
     root = doc.root()
-    owners = report_owners(ctx.project.of_format("nginx"))
+    owners = report_owners(ctx.project)
     seen: set[Span] = set()
     # Explicitly on: wherever it is written (a location can turn it back on under an http `off`).
     for parents, d in doc.walk():

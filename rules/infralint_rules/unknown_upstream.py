@@ -93,9 +93,9 @@ def unknown_upstream(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(doc, NginxConfig) or doc.included_by is not None:
         return
-    nginx_docs = [d for d in ctx.project.of_format("nginx") if isinstance(d, NginxConfig)]
-    owners = report_owners(nginx_docs)
-    by_path = {d.path: d for d in nginx_docs}
+    owners = report_owners(ctx.project)
+    by_path = ctx.project.memo("nginx-by-path", lambda: {
+        d.path: d for d in ctx.project.of_format("nginx") if isinstance(d, NginxConfig)})
     upstreams: set[str] | None = None  # upstream block names in the scan, read when first needed
     unknown = unknowns(doc)
     upstream_unknown = unknown.everywhere or unknown.root or any(unknown.at(h) for h in doc.http_blocks())
@@ -121,8 +121,9 @@ def unknown_upstream(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         if d.name in PASS_DIRECTIVES:
             if upstreams is None:
-                upstreams = {u.args[0].lower() for other in nginx_docs for _, u in other.walk()
-                             if u.name == "upstream" and u.args}
+                upstreams = ctx.project.memo("nginx-upstream-names", lambda: {
+                    u.args[0].lower() for other in by_path.values() for _, u in other.walk()
+                    if u.name == "upstream" and u.args})
             if host in upstreams or (upstream_unknown and not has_port):
                 continue  # an upstream block's name, or possibly one in an unread include
         dep = where[0]
@@ -218,11 +219,16 @@ def _nginx_reads(svc: Service, path: PurePosixPath | None) -> bool:
 def _project_files(ctx: Context, compose: ComposeFile, creal: Path) -> list[ComposeFile]:
     """Compose files merged into one project: those in the same folder (`compose.yaml` plus
     `compose.override.yaml`, `docker-compose.prod.yml`…)."""
-    out = [compose]
+    by_folder = ctx.project.memo("compose-by-folder", lambda: _compose_by_folder(ctx))
+    return [compose] + [other for other in by_folder.get(creal.parent, ()) if other is not compose]
+
+
+def _compose_by_folder(ctx: Context) -> dict[Path, list[ComposeFile]]:
+    out: dict[Path, list[ComposeFile]] = {}
     for other in ctx.project.of_format("compose"):
         oreal = ctx.project.real(other)
-        if isinstance(other, ComposeFile) and other is not compose and oreal is not None and oreal.parent == creal.parent:
-            out.append(other)
+        if isinstance(other, ComposeFile) and oreal is not None:
+            out.setdefault(oreal.parent, []).append(other)
     return out
 
 

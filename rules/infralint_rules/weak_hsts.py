@@ -45,7 +45,7 @@ def weak_hsts(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(doc, NginxConfig) or not judged(doc):
         return
-    owners = report_owners(ctx.project.of_format("nginx"))
+    owners = report_owners(ctx.project)
     root = doc.root()
     seen: set[Span] = set()
     for parents, d in doc.walk():

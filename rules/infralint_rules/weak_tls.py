@@ -90,7 +90,7 @@ def weak_tls(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if not isinstance(doc, NginxConfig) or not judged(doc):
         return
-    owners = report_owners(ctx.project.of_format("nginx"))
+    owners = report_owners(ctx.project)
     seen: set[Span] = set()
     root = doc.root()
     for parents, d in doc.walk():
