@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from infralint.model.common import BuildRef, Container, Document
 from infralint.model.compose import ComposeFile, Service
@@ -141,13 +141,11 @@ class Project:
         real, root = self.real(dockerfile), self.root(dockerfile)
         if real is None or root is None:
             return None
-        context = real.parent
         # Compose files found on disk too, not only scanned ones: pre-commit may pass just the
         # Dockerfile, and the context compose gives it still decides which .dockerignore applies.
-        for compose in self.compose_files_near(dockerfile):
-            for df, ctx in self._compose_builds(compose):
-                if df == real and ctx is not None:
-                    context = ctx
+        context = self.memo("build-contexts", lambda: self._build_contexts(self._scanned_compose().values())).get(
+            real, real.parent)
+        context = self._build_contexts(self._compose_on_disk_near(dockerfile)).get(real, context)
         for candidate in (real.parent / f"{real.name}.dockerignore", context / ".dockerignore"):
             if candidate.is_file() and _inside(candidate.resolve(), root):
                 return candidate, self.document_at(candidate, root)
@@ -159,14 +157,37 @@ class Project:
         real = self.real(doc)
         if real is None:
             return []
-        out: list[tuple[ComposeFile, Service]] = []
-        for compose in self.compose_files_near(doc):
+        # The file itself, or any folder above it (`./nginx/conf.d:/etc/nginx/conf.d`,
+        # `./nginx:/etc/nginx`), however deep: every such mount puts the file inside the container.
+        mounts = self.memo("bind-mounts", lambda: self._mount_index(self._scanned_compose().values()))
+        found: dict[tuple[int, int], tuple[ComposeFile, Service]] = {}
+        for folder in (real, *real.parents):
+            for key, pair in mounts.get(folder, ()):
+                found.setdefault(key, pair)
+        out = [found[key] for key in sorted(found)]
+        for compose in self._compose_on_disk_near(doc):  # a few at most: no index needed
             for svc, sources in self._bind_sources(compose):
-                # The file itself, or any folder above it (`./nginx/conf.d:/etc/nginx/conf.d`,
-                # `./nginx:/etc/nginx`), however deep: every such mount puts the file inside
-                # the container.
                 if any(src == real or _inside(real, src) for src in sources):
                     out.append((compose, svc))
+        return out
+
+    def _mount_index(self, composes: Iterable[ComposeFile]
+                     ) -> dict[Path, list[tuple[tuple[int, int], tuple[ComposeFile, Service]]]]:
+        """Bind-mount source -> the services mounting it, keyed by (compose order, service order)."""
+        out: dict[Path, list[tuple[tuple[int, int], tuple[ComposeFile, Service]]]] = {}
+        for i, compose in enumerate(composes):
+            for j, (svc, sources) in enumerate(self._bind_sources(compose)):
+                for src in sources:
+                    out.setdefault(src, []).append(((i, j), (compose, svc)))
+        return out
+
+    def _build_contexts(self, composes: Iterable[ComposeFile]) -> dict[Path, Path]:
+        """Dockerfile -> the build context compose gives it (a later compose file wins)."""
+        out: dict[Path, Path] = {}
+        for compose in composes:
+            for df, ctx in self._compose_builds(compose):
+                if df is not None and ctx is not None:
+                    out[df] = ctx
         return out
 
     def _bind_sources(self, compose: ComposeFile) -> list[tuple[Service, list[Path]]]:
@@ -198,33 +219,43 @@ class Project:
     def compose_files_near(self, doc: Document) -> list[ComposeFile]:
         """Compose files of the scan, plus those found on disk in this file's folder and its
         parents up to the root (so a single-file run still sees its project)."""
-        real = self.real(doc)
-        if real is None:
-            return self._compose_files_near(doc)
-        if real.parent not in self._near:
-            self._near[real.parent] = self._compose_files_near(doc)
-        return self._near[real.parent]
+        return [*self._scanned_compose().values(), *self._compose_on_disk_near(doc)]
 
-    def _compose_files_near(self, doc: Document) -> list[ComposeFile]:
+    def _scanned_compose(self) -> dict[Path, ComposeFile]:
         if self._scan_compose is None:
             self._scan_compose = {}
             for d in self.documents:
                 if isinstance(d, ComposeFile) and self.real(d) is not None:
                     self._scan_compose[self.real(d)] = d  # type: ignore[index]
-        found = dict(self._scan_compose)
+        return self._scan_compose
+
+    def _compose_on_disk_near(self, doc: Document) -> list[ComposeFile]:
+        """Compose files in this file's folder and its parents up to the root that the scan did
+        not include, parsed on demand (memoised per folder)."""
         real, root = self.real(doc), self.root(doc)
-        if real is not None and root is not None:
-            folder = real.parent
-            while _inside(folder, root):
-                for name in ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"):
-                    p = folder / name
-                    if p.is_file() and p.resolve() not in found:
-                        other = self.document_at(p, root)
-                        if isinstance(other, ComposeFile):
-                            found[p.resolve()] = other
-                            self.real_paths.setdefault(other.path, p.resolve())
-                            self.roots.setdefault(other.path, root)
-                if folder == root:
-                    break
-                folder = folder.parent
+        if real is None or root is None:
+            return []
+        if real.parent not in self._near:
+            self._near[real.parent] = self._find_compose_on_disk(real.parent, root)
+        return self._near[real.parent]
+
+    def _find_compose_on_disk(self, folder: Path, root: Path) -> list[ComposeFile]:
+        scanned = self._scanned_compose()
+        found: dict[Path, ComposeFile] = {}
+        while _inside(folder, root):
+            for name in ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"):
+                p = folder / name
+                if not p.is_file():
+                    continue
+                resolved = p.resolve()
+                if resolved in scanned or resolved in found:
+                    continue
+                other = self.document_at(p, root)
+                if isinstance(other, ComposeFile):
+                    found[resolved] = other
+                    self.real_paths.setdefault(other.path, resolved)
+                    self.roots.setdefault(other.path, root)
+            if folder == root:
+                break
+            folder = folder.parent
         return list(found.values())

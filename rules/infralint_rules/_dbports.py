@@ -6,6 +6,7 @@ questions against them, the same way for compose and Kubernetes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from infralint.model.common import ImageRef, PortMapping
@@ -76,9 +77,14 @@ def is_db_image(image: ImageRef | None, db_images: Iterable[str]) -> bool:
     repo = image.repository.strip().lower()
     if not repo:
         return False
-    names = {n.lower() for n in db_images}
+    names = _lowered(db_images if isinstance(db_images, frozenset) else frozenset(db_images))
     parts = repo.split("/")
     return any("/".join(parts[i:]) in names for i in range(len(parts)))
+
+
+@lru_cache(maxsize=8)
+def _lowered(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(n.lower() for n in names)
 
 
 def on_all_interfaces(port: PortMapping) -> bool:
