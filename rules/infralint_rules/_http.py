@@ -37,7 +37,7 @@ _DISPLAY = {
 
 # Stock files of the nginx distribution (and certbot's TLS snippet) whose content is known and never
 # holds add_header, more_set_headers or limit_req: an unread include of one of them hides nothing.
-_STOCK_INCLUDES = frozenset({
+STOCK_INCLUDES = frozenset({
     "mime.types", "fastcgi_params", "fastcgi.conf", "uwsgi_params", "scgi_params", "proxy_params",
     "koi-utf", "koi-win", "win-utf", "options-ssl-nginx.conf", "fastcgi-php.conf",
 })
@@ -170,10 +170,23 @@ def _is_acme(block: Directive) -> bool:
         "/.well-known/acme-challenge")
 
 
+def scheme_redirect(server: Scope) -> bool:
+    """`if ($scheme = http) { return 301 https://…; }` (or on `$https`, `$server_port`) at server
+    level: every plain-HTTP request is sent to https."""
+    for block in server.own("if"):
+        condition = " ".join(block.args)
+        if any(v in condition for v in ("$scheme", "$https", "$server_port")) and answers_without_content(block):
+            return True
+    return False
+
+
 def server_serves(server: Scope) -> bool:
-    """False for redirectors (server-level redirect, or every location only redirects), for
-    `ssl_reject_handshake on` catch-alls, and for stream (TCP) servers."""
+    """False for redirectors (server-level redirect, or every location only redirects; a plain
+    server whose server-level `if` on the scheme redirects counts), for `ssl_reject_handshake on`
+    catch-alls, and for stream (TCP) servers."""
     if is_stream_server(server) or answers_without_content(server.block):
+        return False
+    if not is_tls(server) and scheme_redirect(server):
         return False
     reject = server.own("ssl_reject_handshake")
     if reject and reject[-1].args and reject[-1].args[0].lower() == "on":
@@ -219,19 +232,20 @@ class Unknowns:
         return self.root if level.name == "#root" else level.span in self.spans
 
 
-def unknowns(doc: NginxConfig) -> Unknowns:
+def unknowns(doc: NginxConfig, stock: frozenset[str] = STOCK_INCLUDES) -> Unknowns:
     """Place every unread include at the block that holds it.
 
     The model keeps only the include's own span (the `include` directive is gone from the tree), so
     the block is found by position: the innermost block of the same file whose lines enclose it,
     or, for an include at the top of an included file, every block holding that file's directives.
+    Unread includes named in `stock` are known to hide nothing the caller asks about.
     """
     spans: set[Span] = set()
     root = everywhere = False
     fragment = doc.context != "main"
     blocks = [d for _, d in doc.walk() if d.block is not None]
     for pattern, span in doc.unread_includes:
-        if pattern.replace("\\", "/").rsplit("/", 1)[-1] in _STOCK_INCLUDES:
+        if pattern.replace("\\", "/").rsplit("/", 1)[-1] in stock:
             continue
         holders = [d for d in blocks if d.span.path == span.path and d.span.line < span.line <= d.span.end_line]
         if holders:

@@ -41,8 +41,8 @@ def dotfiles_exposed(doc: Document, ctx: Context) -> Iterator[Finding]:
     Reports the `server` when files are served without such a deny. When the server has one,
     reports each `^~` prefix location that serves files and has no deny of its own: `^~` stops
     nginx from evaluating regex locations, so the server's deny never applies under it. ACME
-    challenge locations, `internal`, proxying and redirect-only locations are not file-serving.
-    Nothing is reported where an `include` outside the scanned root could hold the deny.
+    challenge locations, `internal`, proxying, redirect-only locations and locations that
+    `deny all;` without any `allow` are not file-serving. Nothing is reported where an `include` outside the scanned root could hold the deny.
 
     ## Why is this bad?
     Deployments copy whole directories into the web root: `.git/` (the full source history,
@@ -132,14 +132,26 @@ def dotfiles_exposed(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 def _serves_files(leaf: Scope) -> bool:
     """Files from a `root` reach clients here: a root is in effect, and the block does not
-    proxy, `return`, use an `alias` instead, or hide behind `internal`."""
+    proxy, `return`, use an `alias` instead, deny everyone, or hide behind `internal`."""
     block = leaf.block
     if leaf.inherited_value("root") is None or block.children("alias") or block.children("return"):
+        return False
+    if _denies_everyone(leaf):
         return False
     if is_internal(leaf) or (block.name == "location" and block.args and block.args[0].startswith("@")):
         return False
     inside = [block, *(d for d in block.children("if"))]
     return not any(b.children(n) for b in inside for n in PROXY_DIRECTIVES)
+
+
+def _denies_everyone(leaf: Scope) -> bool:
+    """`deny all;` with no `allow` at the innermost level that sets access rules (the access
+    module's directives are inherited only by blocks that set none of their own)."""
+    for level in reversed(leaf.chain):
+        rules = [d for d in level.block or () if d.name in ("allow", "deny")]
+        if rules:
+            return not any(d.name == "allow" for d in rules) and any(d.args[:1] == ("all",) for d in rules)
+    return False
 
 
 def _no_regex(location: Directive) -> bool:

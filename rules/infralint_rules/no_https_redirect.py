@@ -14,6 +14,7 @@ from infralint_rules._http import (
     judged,
     listen_port,
     object_label,
+    scheme_redirect,
     server_label,
     server_serves,
     serving_leaves,
@@ -153,7 +154,7 @@ def _serves_plain(doc: NginxConfig, server: Scope, unknown: Unknowns) -> bool:
     """Some request to the port-80 side gets content rather than a redirect."""
     if not server_serves(server):
         return False  # server-level redirect, `return 444`, or a stream server
-    if is_tls(server) and _scheme_redirect(server):
+    if is_tls(server) and scheme_redirect(server):
         return False  # a combined 80+443 server that sends plain requests to https itself
     depth = len(server.chain)
     for leaf in serving_leaves(doc, server):
@@ -166,11 +167,3 @@ def _serves_plain(doc: NginxConfig, server: Scope, unknown: Unknowns) -> bool:
     return False
 
 
-def _scheme_redirect(server: Scope) -> bool:
-    """`if ($scheme = http) { return 301 https://…; }` (or on `$https`, `$server_port`) at server
-    level."""
-    for block in server.own("if"):
-        condition = " ".join(block.args)
-        if any(v in condition for v in ("$scheme", "$https", "$server_port")) and answers_without_content(block):
-            return True
-    return False

@@ -7,6 +7,7 @@ from infralint.model.nginx import Directive, NginxConfig, Scope
 from infralint.model.span import Span
 from infralint.rule import Context, Finding, rule
 from infralint_rules._http import (
+    STOCK_INCLUDES,
     answers_without_content,
     is_stream_server,
     judged,
@@ -87,7 +88,9 @@ def proxy_headers_dropped(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not isinstance(doc, NginxConfig) or not judged(doc):
         return
     owners = report_owners(ctx.project)
-    unknown = unknowns(doc)
+    # Debian's proxy_params sets Host, X-Real-IP, X-Forwarded-For and X-Forwarded-Proto: unread,
+    # it may well repeat what the outer level set.
+    unknown = unknowns(doc, STOCK_INCLUDES - {"proxy_params"})
     seen: set[Span] = set()
     for server in doc.servers():
         if is_stream_server(server):

@@ -22,11 +22,11 @@ def server_tokens(doc: Document, ctx: Context) -> Iterator[Finding]:
       sets it off itself. nginx's default is `on`.
 
     Clearing the header with headers-more (`more_clear_headers Server;`) does not count: error
-    pages still end with the version. A fragment (a `conf.d`
-    file, a snippet) is never judged on its own: the main config that includes it, which we may
-    not see, can set `server_tokens off`. A file that a main config in the scan includes is
-    judged inside that config. Where an `include` outside the scanned root could set it, nothing
-    is reported.
+    pages still end with the version. A fragment (a `conf.d` file, a snippet) is never judged
+    for a missing `server_tokens off`: the main config that includes it, which we may not see,
+    can set it. An explicit `server_tokens on` in a fragment is reported, since it overrides the
+    main config. A file that a main config in the scan includes is judged inside that config.
+    Where an `include` outside the scanned root could set it, nothing is reported missing.
 
     ## Why is this bad?
     With `server_tokens on` nginx puts its exact version in the `Server` header and on every
@@ -54,13 +54,13 @@ def server_tokens(doc: Document, ctx: Context) -> Iterator[Finding]:
     }
     ```
     """
-    if not isinstance(doc, NginxConfig) or not judged(doc) or doc.context != "main" or not doc.is_full:
+    if not isinstance(doc, NginxConfig) or not judged(doc):
         return
-    unknown = unknowns(doc)
     root = doc.root()
     owners = report_owners(ctx.project)
     seen: set[Span] = set()
-    # Explicitly on: wherever it is written (a location can turn it back on under an http `off`).
+    # Explicitly on: wherever it is written (a location can turn it back on under an http `off`),
+    # fragments included: that is no guess, it overrides whatever the main config says.
     for parents, d in doc.walk():
         if d.name == "server_tokens" and d.args and d.args[0].lower() in ("on", "build") and d.span not in seen:
             seen.add(d.span)
@@ -69,7 +69,10 @@ def server_tokens(doc: Document, ctx: Context) -> Iterator[Finding]:
             yield ctx.report(d.span, f"`server_tokens {d.args[0]}` sends the nginx version in the "
                                      f"Server header and error pages; set it off",
                              object=object_label(Scope((root, *parents))) or "http", key="explicit")
-    # Missing: the default (on) applies.
+    # Missing: the default (on) applies; only a full config shows that nothing sets it.
+    if doc.context != "main" or not doc.is_full:
+        return
+    unknown = unknowns(doc)
     for http in doc.http_blocks():
         if http.children("server_tokens") or unknown.at(http) or unknown.at(root):
             continue  # set (off, or on: reported above), or an unread include could set it
