@@ -74,6 +74,7 @@ class PortMapping:
     host_port: str | None = None
     protocol: str = "tcp"
     raw: str = ""
+    name: str | None = None  # Kubernetes `ports[].name`, which a Service's targetPort may use
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class BuildRef:
     dockerfile: str | None
     span: Span
     target: str | None = None  # `build.target`: the stage that runs, instead of the final one
+    inline: str | None = None  # `build.dockerfile_inline`: the Dockerfile's text, used instead of a file
 
 
 @dataclass(frozen=True, slots=True)

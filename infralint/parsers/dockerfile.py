@@ -262,7 +262,37 @@ class _Builder:
         if not value:
             self.problem("USER needs a user name or UID", instr.span.line, instr.span.column)
             return
+        if "$" in value:
+            # `ARG UID=0` + `USER $UID` runs as root unless a build overrides it, as IL101 reads
+            # `FROM img:${TAG}`; a variable nothing gives a value stays unknown.
+            r = _expand(value, self.stage_vars(stage))
+            if r is not None and not r.unresolved:
+                value = r.text
         stage.user = Spanned(value, instr.span)
+
+    def stage_vars(self, stage: Stage) -> dict[str, str]:
+        """Variables a stage's instructions see so far: ENV inherited from the stages it is built
+        FROM, then its own ARGs (a bare `ARG X` brings in the global default) and ENVs in order."""
+        lineage: list[Stage] = []
+        s: Stage | None = stage
+        while s is not None and all(s is not seen for seen in lineage):
+            lineage.append(s)
+            s = s.parent
+        known: dict[str, str] = {}
+        for s in reversed(lineage):
+            for e in s.env:
+                if e.source == "ARG" and s is not stage:
+                    continue  # ARGs end with their stage; ENV is baked into the image
+                if e.value is None:
+                    if e.source == "ARG" and e.name in self.known:
+                        known[e.name] = self.known[e.name]
+                    continue
+                r = _expand(e.value, known)
+                if r is None or r.unresolved:
+                    known.pop(e.name, None)
+                else:
+                    known[e.name] = r.text
+        return known
 
     def healthcheck(self, stage: Stage, instr: Instruction) -> None:
         kind = instr.args.split(None, 1)[0].upper() if instr.args else ""

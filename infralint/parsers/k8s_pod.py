@@ -206,6 +206,7 @@ def _ports(node: YMap, where: str, rd: Reader) -> tuple[PortMapping, ...]:
         host_port = None if host is None or host.as_int() == 0 else _port_text(host)
         host_ip = rd.text(item, "hostIP", f"{where} ports")
         protocol = rd.text(item, "protocol", f"{where} ports") or "tcp"
+        name = rd.text(item, "name", f"{where} ports")
         out.append(PortMapping(
             container_port=_port_text(port),
             span=tight(item),
@@ -214,6 +215,7 @@ def _ports(node: YMap, where: str, rd: Reader) -> tuple[PortMapping, ...]:
             host_port=host_port,
             protocol=protocol.lower(),
             raw=port.text,
+            name=name or None,
         ))
     return tuple(out)
 

@@ -206,11 +206,16 @@ def _backend_for(target: str | None,
     """The database container this Service port reaches, if any.
 
     A database pod often carries an exporter sidecar; a port that targets a number the database
-    container does not declare is the sidecar's, not the database's. A named target that is no
-    database port name (`metrics`, `http`) is taken to be the sidecar's too.
+    container does not declare is the sidecar's, not the database's. A named target reaches the
+    database when the database container declares a port of that name (`targetPort: db` over
+    `ports: [{name: db, containerPort: 5432}]`); other names (`metrics`, `http`) are the
+    sidecar's.
     """
     numbers = port_numbers(target)
     if numbers is None:
+        for w, c in backends:
+            if target and any(p.name == target for p in c.ports):
+                return w, c
         return None
     for w, c in backends:
         declared = {n for p in c.ports for n in (port_numbers(p.container_port) or ())}

@@ -12,6 +12,8 @@ from infralint.rule import Context, Finding, rule
 
 DOWNLOADERS = frozenset({"curl", "wget", "fetch", "iwr", "invoke-webrequest", "irm", "invoke-restmethod"})
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ash", "ksh", "mksh", "fish"})
+# Windows images: `powershell -Command "iwr … | iex"` runs its argument as PowerShell code.
+POWERSHELLS = frozenset({"powershell", "powershell.exe", "pwsh", "pwsh.exe"})
 # Interpreters that run a program read from stdin just like a shell (`| python3 -`).
 INTERPRETERS = re.compile(r"(python[0-9.]*|perl|ruby|node|php)$")
 # Commands whose argument is code: `source <(curl …)`, `eval "$(curl …)"`, PowerShell's `iex`.
@@ -199,6 +201,8 @@ def _exec_form_script(args: str) -> str | None:
     if len(words) >= 3 and _basename(words[0]) in SHELLS and words[1].startswith("-") \
             and not words[1].startswith("--") and "c" in words[1]:
         return words[2]
+    if len(words) >= 3 and _basename(words[0]) in POWERSHELLS and _powershell_command_flag(words[1]):
+        return " ".join(words[2:])
     return " ".join(words)
 
 
@@ -230,7 +234,7 @@ def _script_hits(script: str, locate: Locator, depth: int = 0) -> list[Hit]:
                 # PowerShell: `iex ((New-Object Net.WebClient).DownloadString('https://…'))`
                 hits.append(Hit(f"runs downloaded code unverified: {_clip(script[cmd.start:cmd.end])}", f"{name} download",
                                 locate(cmd.start, cmd.end)))
-            elif name in SHELLS and code.flag and depth < 3:
+            elif (name in SHELLS or name in POWERSHELLS) and code.flag and depth < 3:
                 # `sh -c 'curl … | sh'`: the quoted script is shell code too.
                 inner = _script_hits(code.text, lambda s, e, w=code: locate(w.start, w.end), depth + 1)
                 hits.extend(inner)
@@ -277,6 +281,12 @@ class Code:
 def _code_argument(name: str, args: list[Word]) -> Code | None:
     """The argument a shell, interpreter or `eval` takes as code: the value of `-c`/`-e`, or
     the first operand (`bash <(curl …)`, `eval "$(curl …)"`)."""
+    if name in POWERSHELLS:
+        for i, word in enumerate(args[:-1]):
+            if _powershell_command_flag(word.text):
+                nxt = args[i + 1]
+                return Code(nxt.text, nxt.start, nxt.end, True)
+        return None
     if name not in SHELLS and name not in EVALUATORS and not INTERPRETERS.match(name):
         return None
     code_flags = "c" if name in SHELLS else "ce"
@@ -293,6 +303,12 @@ def _code_argument(name: str, args: list[Word]) -> Code | None:
             continue
         return Code(text, word.start, word.end, False)
     return None
+
+
+def _powershell_command_flag(word: str) -> bool:
+    """`-Command`, `-c`, `/c` or any prefix PowerShell accepts for it (`-com`), any case."""
+    low = word.lower()
+    return low[:1] in ("-", "/") and len(low) > 1 and "command".startswith(low[1:])
 
 
 def _substituted_download(text: str) -> str | None:

@@ -28,7 +28,9 @@ def root_user(doc: Document, ctx: Context) -> Iterator[Finding]:
       the container sets neither `runAsNonRoot: true` nor a `runAsUser` above 0, or it sets
       `runAsUser: 0`. Init containers count; ephemeral debug containers do not.
 
-    A `user:` or `USER` that is a variable is unknown and not reported.
+    A `USER` written with variables is read with the ARG and ENV defaults it can see
+    (`ARG UID=0` then `USER $UID` is root), as IL101 reads `FROM`; a variable that nothing gives
+    a value, and a compose `user:` from the environment, are unknown and not reported.
 
     ## Why is this bad?
     Root in a container is root on the host's kernel. Any code execution bug in the

@@ -15,7 +15,8 @@ from infralint_rules._dockerignore import compile_patterns, is_excluded
 # relative to the context root). A pattern that leaves the sample path in the context leaves the
 # real files in too.
 SECRETS = (
-    (".env", ".env"),
+    (".env*", ".env"),
+    (".env*", ".env.production"),  # `.env` alone leaves `.env.local`, `.env.production`… in
     (".git", ".git/config"),
     ("*.pem", "server.pem"),
     ("*.key", "server.key"),
@@ -30,7 +31,7 @@ def secrets_in_build_context(doc: Document, ctx: Context) -> Iterator[Finding]:
     Finds `COPY` and `ADD` instructions that copy the whole build context (`COPY . .`,
     `COPY ./ /app`, `ADD . /src`, `COPY --chown=app . .`, also `*` and `./*`) and checks the
     `.dockerignore` that applies to that build. It reports the copy when there is no
-    `.dockerignore`, or when it does not exclude all of `.env`, `.git`, `*.pem` and `*.key`.
+    `.dockerignore`, or when it does not exclude all of `.env*`, `.git`, `*.pem` and `*.key`.
 
     The `.dockerignore` is the one Docker would read: `<Dockerfile name>.dockerignore` beside
     the Dockerfile if there is one, else `.dockerignore` at the root of the build context.
@@ -99,7 +100,7 @@ def secrets_in_build_context(doc: Document, ctx: Context) -> Iterator[Finding]:
             yield ctx.report(instr.span, message, object=f"stage {stage}", key=f"{head} no .dockerignore")
             continue
         extra = compile_patterns(value for name, value in instr.flags if name == "exclude")
-        missing = [name for name, sample in SECRETS if not is_excluded(sample, patterns + extra)]
+        missing = list(dict.fromkeys(name for name, sample in SECRETS if not is_excluded(sample, patterns + extra)))
         if missing:
             message = (f"{head} copies the whole build context and {shown} does not exclude "
                        f"{_listing(missing)}")
