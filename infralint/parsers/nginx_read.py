@@ -62,11 +62,17 @@ def _read(real: Path, text: str, display: str) -> FileParse:
         # Unbalanced braces make crossplane drop the whole file. Lint what can be read: the
         # errors above still report the first problem's line.
         parsed = _parse_repaired(real, text)
+    unterminated, closed_by_brace = _missing_semicolons(real)
+    if closed_by_brace and parsed:
+        # `location / { proxy_pass http://app }`: crossplane lets the `}` end the statement, so
+        # the block stays open and swallows what follows (the next server). Read it as nginx's
+        # error message suggests, with the `;` put back.
+        parsed = _reparse(real, _semicolons_before_braces(text, closed_by_brace)) or parsed
     depth_hit: list[int] = []
     directives = _convert(parsed, lines, display, {}, 0, depth_hit)
     if depth_hit:
         errors.append((depth_hit[0], f"blocks nested more than {MAX_BLOCK_DEPTH} levels deep; the inner ones were not read"))
-    errors.extend(_missing_semicolons(real))
+    errors.extend(unterminated)
     if not directives and _has_content(lines):
         if errors:
             line, msg = errors[0]
@@ -102,7 +108,21 @@ def _parse_repaired(real: Path, text: str) -> list[dict[str, Any]]:
     for line in stray:
         if 0 < line <= len(lines):
             lines[line - 1] = ""
-    fixed = "\n".join(lines) + "\n}" * min(depth, MAX_BLOCK_DEPTH)
+    return _reparse(real, "\n".join(lines) + "\n}" * min(depth, MAX_BLOCK_DEPTH))
+
+
+def _semicolons_before_braces(text: str, lines_at: list[int]) -> str:
+    """`;` put in front of the `}` on each given line (only where the line holds a single `}`,
+    so it is surely the one that ended the statement); line numbers unchanged."""
+    lines = text.split("\n")
+    for line in lines_at:
+        if 0 < line <= len(lines) and lines[line - 1].count("}") == 1:
+            lines[line - 1] = lines[line - 1].replace("}", ";}")
+    return "\n".join(lines)
+
+
+def _reparse(real: Path, fixed: str) -> list[dict[str, Any]]:
+    """crossplane's tree of a repaired copy of `real` (same name, in a private folder)."""
     import tempfile
 
     import crossplane
@@ -172,16 +192,18 @@ def _has_content(lines: list[str]) -> bool:
     return any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines)
 
 
-def _missing_semicolons(real: Path) -> list[tuple[int, str]]:
-    """Statements missing their `;`. crossplane (with argument checks off) silently folds the next
-    directive into the arguments, or lets the `}` end the statement and mis-nest the rest."""
+def _missing_semicolons(real: Path) -> tuple[list[tuple[int, str]], list[int]]:
+    """Statements missing their `;`, and the lines of the `}` that ended such a statement.
+    crossplane (with argument checks off) silently folds the next directive into the arguments,
+    or lets the `}` end the statement and mis-nest the rest."""
     try:
         from crossplane.analyzer import DIRECTIVES
     except ImportError:
-        return []
+        return [], []
     from infralint.parsers.nginx_lex import balanced, read_like_crossplane, tokens
 
     out: list[tuple[int, str]] = []
+    braces: list[int] = []
     kinds: list[str] = []  # per open block: "directives", "entries" or "lua"
     name: str | None = None
     name_line = prev_line = 0
@@ -204,6 +226,7 @@ def _missing_semicolons(real: Path) -> list[tuple[int, str]]:
                 elif tok == "}":
                     if not reported and inner != "lua":
                         out.append((name_line, f'directive "{name}" is not terminated by ";"'))
+                        braces.append(line)
                     if kinds:
                         kinds.pop()
                 name = None
@@ -215,10 +238,10 @@ def _missing_semicolons(real: Path) -> list[tuple[int, str]]:
                 reported = True
             prev_line = line
     except Exception:  # brace errors (or an unreadable file): crossplane has already reported them
-        return out
+        return out, braces
     if name is not None and not reported and not (kinds and kinds[-1] == "lua"):
         out.append((name_line, f'directive "{name}" is not terminated by ";"'))
-    return out
+    return out, braces
 
 
 def _block_kind(name: str, outer: str) -> str:

@@ -224,6 +224,26 @@ def test_missing_semicolon_is_reported(tmp_path: Path) -> None:
     assert any(line == 6 and '"return" is not terminated by ";"' in m for line, m in msgs)
 
 
+def test_a_brace_ending_a_statement_does_not_swallow_the_next_server(tmp_path: Path) -> None:
+    doc = parse_at(tmp_path, "nginx.conf", """
+        http {
+            server {
+                server_name a.example.com;
+                location / { proxy_pass http://app }
+            }
+            server {
+                server_name b.example.com;
+                location / { proxy_pass http://b; }
+            }
+        }
+        """)
+    assert errors(doc)[0][0] == 4 and '"proxy_pass" is not terminated' in errors(doc)[0][1]
+    http = doc.directives[0]
+    # Read as nginx's message suggests: both servers stay siblings inside http.
+    assert [d.name for d in http.block] == ["server", "server"]
+    assert [d.name for d in http.block[0].block] == ["server_name", "location"]
+
+
 def test_missing_semicolon_at_end_of_file(tmp_path: Path) -> None:
     doc = parse_at(tmp_path, "h.conf", "add_header X 1")
     assert errors(doc)
