@@ -39,8 +39,10 @@ def no_https_redirect(doc: Document, ctx: Context) -> Iterator[Finding]:
     `rewrite ^ https://… permanent|redirect`, or when every location it has ends the request
     that way (ACME challenge locations, `internal` and named locations are not counted: they
     are not pages). Servers that only `return 444` or a bare error status are not serving
-    content either. Names are compared as written; a server without a `server_name` (or `_`)
-    matches a TLS server without one.
+    content either. Names match as nginx matches a request's host: exactly, or through a
+    wildcard on either side (`*.example.com`, `.example.com`, `www.example.*`) that covers the
+    other's exact name; regular-expression names are not compared. A server without a
+    `server_name` (or `_`) matches a TLS server without one.
 
     A server listening on both port 80 and a TLS port is reported at its port-80 `listen` unless
     it redirects plain requests itself (`if ($scheme = http) { return 301 https://…; }`).
@@ -100,14 +102,14 @@ def no_https_redirect(doc: Document, ctx: Context) -> Iterator[Finding]:
         plain = _plain_port80(server)
         if plain is None:
             continue
-        shared = [n for n in _names(server) if n in tls_names]
+        shared = [n for n in _names(server) if _covered(n, tls_names)]
         if not shared:
             continue
         if unknown.at(server.block) or not _serves_plain(doc, server, unknown):
             continue
         combined = is_tls(server)
-        twin = tls_names[shared[0]]
-        name = shared[0] or "the catch-all name"
+        tls_name, twin = _covered(shared[0], tls_names)  # type: ignore[misc]
+        name = tls_name or "the catch-all name"
         if twin is server.block:
             where = "itself"
         elif twin.span.path == server.block.span.path:
@@ -128,6 +130,32 @@ def _names(server: Scope) -> list[str]:
     names = [a.lower() for d in server.own("server_name") for a in d.args]
     names = [CATCH_ALL if n in ("_", '""') else n for n in names]
     return list(dict.fromkeys(names)) or [CATCH_ALL]
+
+
+def _covered(name: str, tls_names: dict[str, Directive]) -> tuple[str, Directive] | None:
+    """(TLS name, its server) answering some host this port-80 name also answers, if any."""
+    if name in tls_names:
+        return name, tls_names[name]
+    if name == CATCH_ALL or name.startswith("~"):
+        return None
+    for other, server in tls_names.items():
+        if other != CATCH_ALL and not other.startswith("~") and (_wildcard_matches(name, other) or _wildcard_matches(other, name)):
+            return other, server
+    return None
+
+
+def _wildcard_matches(pattern: str, host: str) -> bool:
+    """nginx's wildcard server names: `*.example.com`, `.example.com` (the name itself too) and
+    `www.example.*`. `host` is an exact name (a wildcard on both sides is no evidence)."""
+    if "*" in host or host.startswith("."):
+        return False
+    if pattern.startswith("*."):
+        return host.endswith(pattern[1:])
+    if pattern.startswith("."):
+        return host == pattern[1:] or host.endswith(pattern)
+    if pattern.endswith(".*"):
+        return host.startswith(pattern[:-1])
+    return False
 
 
 def _rejects_handshake(server: Scope) -> bool:
