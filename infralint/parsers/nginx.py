@@ -2,6 +2,7 @@
 line), the file's own syntax errors as problems. See /work/shared/research/nginx.md, section 2."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from infralint.model.common import Problem
@@ -31,9 +32,23 @@ _HTTP_LEVEL = frozenset({"server", "upstream", "map", "geo", "split_clients", "l
                          "lua_shared_dict", "init_by_lua_block", "init_worker_by_lua_block"})
 
 
+_NAMED = re.compile(r'^directive "([^"]+)"')
+
+
+def _column(text: str, line: int, message: str) -> int:
+    """Where the directive a message names starts on its line (1 when that is not known)."""
+    m = _NAMED.match(message)
+    if m is None:
+        return 1
+    lines = text.split("\n", line)
+    at = lines[line - 1].find(m.group(1)) if 0 < line <= len(lines) else -1
+    return at + 1 if at >= 0 else 1
+
+
 def parse_nginx(src: Source) -> NginxConfig:
     own = read_file(src.real, src.text, src.path, src.cache)
-    problems = [Problem("parse-error", msg, Span(src.path, line)) for line, msg in own.errors]
+    problems = [Problem("parse-error", msg, Span(src.path, line, _column(src.text, line, msg)))
+                for line, msg in own.errors]
     expander = Expander(src, _include_bases(src.real, own.directives, src.root))
     directives = expander.expand(own.directives)
     problems.extend(expander.problems)

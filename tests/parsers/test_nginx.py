@@ -221,6 +221,7 @@ def test_missing_semicolon_is_reported(tmp_path: Path) -> None:
         """)
     msgs = errors(doc)
     assert (3, msgs[0][1]) == msgs[0] and 'proxy_pass' in msgs[0][1]
+    assert doc.problems[0].span.column == 9  # at the directive, as every finding points
     assert any(line == 6 and '"return" is not terminated by ";"' in m for line, m in msgs)
 
 
