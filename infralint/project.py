@@ -25,12 +25,12 @@ class BuildLink:
 
     build: BuildRef
     context: Path | None  # None: cannot be known statically (variable, URL) or outside the root
-    dockerfile: Path | None
+    dockerfile: Path | None  # None as well for `dockerfile_inline:` (no file; `document` has it)
     static: bool  # False: a variable or a remote context; nothing can be said
     inside_root: bool
     context_exists: bool
     dockerfile_exists: bool
-    document: Document | None  # the parsed Dockerfile, when it exists
+    document: Document | None  # the parsed Dockerfile, when it exists or is written inline
 
 
 @dataclass
@@ -118,14 +118,18 @@ class Project:
         real, root = self.real(compose), self.root(compose)
         if build is None or real is None or root is None:
             return None
-        text = build.context + (build.dockerfile or "")
-        if "$" in text or _REMOTE.match(build.context):
-            return BuildLink(build, None, None, False, True, False, False, None)
+        # `dockerfile_inline:` is the Dockerfile, whatever the context holds (and wherever it is).
+        inline = _inline_dockerfile(container, real, root) if build.inline is not None else None
+        dockerfile_text = "" if inline is not None else build.dockerfile or ""
+        if "$" in build.context + dockerfile_text or _REMOTE.match(build.context):
+            return BuildLink(build, None, None, False, True, False, False, inline)
         context = (real.parent / build.context).resolve()
-        inside = _inside(context, root)
+        if not _inside(context, root):
+            return BuildLink(build, None, None, True, False, False, False, inline)
+        if inline is not None:
+            return BuildLink(build, context, None, True, True, context.is_dir(), False, inline)
         dockerfile = (context / (build.dockerfile or "Dockerfile")).resolve()
-        inside = inside and _inside(dockerfile, root)
-        if not inside:
+        if not _inside(dockerfile, root):
             return BuildLink(build, None, None, True, False, False, False, None)
         doc = self.document_at(dockerfile, root) if dockerfile.is_file() else None
         return BuildLink(build, context, dockerfile, True, True, context.is_dir(), dockerfile.is_file(), doc)
@@ -259,3 +263,13 @@ class Project:
                 break
             folder = folder.parent
         return list(found.values())
+
+
+def _inline_dockerfile(container: Container, real: Path, root: Path) -> Document:
+    """`build.dockerfile_inline`, parsed like a Dockerfile of its own. Findings about it stay on
+    the compose service, so its "path" only has to read well in their messages."""
+    from infralint.parsers.dockerfile import parse_dockerfile
+    from infralint.parsers.source import Source
+
+    assert container.build is not None and container.build.inline is not None
+    return parse_dockerfile(Source(path="its dockerfile_inline", real=real, text=container.build.inline, root=root))

@@ -53,7 +53,7 @@ class EnvVar:
     value: str | None
     literal: str | None
     span: Span
-    source: str  # "ENV", "ARG", "environment", "env", "env_file", "dotenv"
+    source: str  # "ENV", "ARG", "environment", "build.args", "env", "env_file", "dotenv"
     name_span: Span | None = None
     value_span: Span | None = None
     is_reference: bool = False
@@ -106,6 +106,7 @@ class BuildRef:
     span: Span
     target: str | None = None  # `build.target`: the stage that runs, instead of the final one
     inline: str | None = None  # `build.dockerfile_inline`: the Dockerfile's text, used instead of a file
+    args: tuple[EnvVar, ...] = ()  # `build.args`, map or list form (source "build.args")
 
 
 @dataclass(frozen=True, slots=True)

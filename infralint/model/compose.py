@@ -16,6 +16,9 @@ class Service:
     node: YMap | None = None  # escape hatch: unmodelled keys, still spanned
     aliases: tuple[str, ...] = ()  # network aliases, container_name, hostname
     build_only: bool = False  # has build: and no image:, or image: only names the build result
+    # `extends:` names a base that cannot be read (outside the scan, a variable, a cycle): the
+    # settings it would supply are unknown, so nothing may be reported as missing.
+    incomplete: bool = False
 
 
 @dataclass(slots=True)

@@ -2,7 +2,8 @@
 
 The parser never raises: a value of the wrong shape becomes a `parse-error` problem at that value,
 and everything else in the file is still read. Merge keys (`<<: *defaults`) were already applied
-by the YAML loader, so merged settings keep the spans of the anchor they came from.
+by the YAML loader, so merged settings keep the spans of the anchor they came from; `extends:`
+is applied by `compose_extends`.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from infralint.model.yamltree import YMap, YNode, YScalar, YSeq
 from infralint.parsers.compose_common import (Ctx, describe, expand, expect_map, is_null, pair_span,
                                               spanned_setting, string_items, string_scalar)
 from infralint.parsers.compose_env import parse_env_files, parse_environment
+from infralint.parsers.compose_extends import ServiceFile, collect_services, extended
 from infralint.parsers.compose_image import compose_image
 from infralint.parsers.compose_ports import parse_expose, parse_ports
 from infralint.parsers.compose_volumes import parse_volumes
@@ -41,48 +43,19 @@ def parse_compose(src: Source, stream: YamlStream) -> ComposeFile:
     roots = [d.root for d in stream.documents if d.root is not None and not is_null(d.root)]
     if roots and isinstance(roots[0], YMap):
         doc.node = roots[0]
-    for key, node in _collect_services(ctx, roots).values():
-        doc.services.append(_guarded_service(ctx, key, node))
+    here = ServiceFile(src.real, collect_services(ctx, roots), stream.resets, stream.overrides)
+    for key, node in here.services.values():
+        doc.services.append(_guarded_service(ctx, src, here, key, node))
     return doc
 
 
-def _collect_services(ctx: Ctx, roots: list[YNode]) -> dict[str, tuple[YScalar, YMap]]:
-    """Service definitions by name. Compose merges documents of one stream; a later document's
-    keys win over an earlier one's (sequences are replaced, not appended: an approximation)."""
-    found: dict[str, tuple[YScalar, YMap]] = {}
-    for root in roots:
-        if not isinstance(root, YMap):
-            ctx.bad(root.span, f"a compose file must be a mapping at the top level, found {describe(root)}")
-            continue
-        node = root.get("services")
-        # No `services:` is a Compose v1 file (services at the top level) or a fragment: nothing to read.
-        if node is None or is_null(node):
-            continue
-        services = expect_map(ctx, "services", node)
-        if services is None:
-            continue
-        for key, value in services.items():
-            name = key.text
-            if name.startswith("x-"):
-                continue
-            if is_null(value):  # `web:` with nothing under it: an empty service
-                value = YMap((), key.span)
-            if not isinstance(value, YMap):
-                ctx.bad(value.span, f"service '{name}': expected a mapping of settings, found {describe(value)}")
-                continue
-            if name in found:
-                first_key, first = found[name]
-                value = YMap(first.pairs + value.pairs, first.span)
-                key = first_key
-            found[name] = (key, value)
-    return found
-
-
-def _guarded_service(ctx: Ctx, key: YScalar, node: YMap) -> Service:
+def _guarded_service(ctx: Ctx, src: Source, here: ServiceFile, key: YScalar, node: YMap) -> Service:
     # Shape checks below cover every malformed input we know of; this guard only ensures that a
     # case we missed costs one service's details, reported, instead of the whole run.
     try:
-        return _service(ctx, key.text, key, node)
+        ctx.service = key.text
+        node, complete = extended(ctx, src, here, key.text, node)
+        return _service(ctx, key.text, key, node, incomplete=not complete)
     except Exception as exc:  # noqa: BLE001
         ctx.service = ""
         ctx.problems.append(Problem("parse-error", f"service '{key.text}' could not be read fully: {exc}", key.span))
@@ -92,7 +65,7 @@ def _guarded_service(ctx: Ctx, key: YScalar, node: YMap) -> Service:
         ctx.service = ""
 
 
-def _service(ctx: Ctx, name: str, key: YScalar, node: YMap) -> Service:
+def _service(ctx: Ctx, name: str, key: YScalar, node: YMap, *, incomplete: bool = False) -> Service:
     ctx.service = name
     settings: Settings = {k.text: (k, v) for k, v in node.items()}
     build = _build(ctx, *settings["build"]) if "build" in settings else None
@@ -104,7 +77,7 @@ def _service(ctx: Ctx, name: str, key: YScalar, node: YMap) -> Service:
         span=key.span,
         role="service",
         image=image,
-        user=spanned_setting(ctx, node, "user"),
+        user=_user(ctx, node),
         privileged=_bool_setting(ctx, *settings["privileged"]) if "privileged" in settings else None,
         cap_add=string_items(ctx, "cap_add", settings["cap_add"][1]) if "cap_add" in settings else (),
         security_opt=(string_items(ctx, "security_opt", settings["security_opt"][1])
@@ -121,7 +94,14 @@ def _service(ctx: Ctx, name: str, key: YScalar, node: YMap) -> Service:
     )
     # With `build:`, an `image:` only names the build result; nothing is pulled.
     build_only = "build" in settings
-    return Service(name, key.span, container, node=node, aliases=_aliases(ctx, node), build_only=build_only)
+    return Service(name, key.span, container, node=node, aliases=_aliases(ctx, node), build_only=build_only,
+                   incomplete=incomplete)
+
+
+def _user(ctx: Ctx, node: YMap) -> Spanned[str] | None:
+    """`${RUN_AS:-root}` is root on a machine that does not set RUN_AS (a fresh clone)."""
+    user = spanned_setting(ctx, node, "user")
+    return None if user is None else Spanned(expand(user.value), user.span)
 
 
 def _image(ctx: Ctx, value: YNode) -> ImageRef | None:
@@ -224,19 +204,22 @@ def _build(ctx: Ctx, key: YScalar, value: YNode) -> BuildRef | None:
     build = expect_map(ctx, "build", value)
     if build is None:
         return None
-    context = build.pair("context")
-    dockerfile = build.pair("dockerfile")
-    context_text = "."  # compose's default: the project directory
-    if context is not None:
-        scalar = string_scalar(ctx, "build context", context.value, numbers=False)
-        context_text = expand(scalar.text) if scalar is not None else "."
-    dockerfile_text = None
-    if dockerfile is not None:
-        scalar = string_scalar(ctx, "build dockerfile", dockerfile.value, numbers=False)
-        dockerfile_text = expand(scalar.text) if scalar is not None else None
+    context_text = _build_setting(ctx, build, "context") or "."  # compose's default: the project directory
     target = build.get_scalar("target")
     target_text = target.text.strip() if target is not None and target.value is not None else None
-    return BuildRef(context_text, dockerfile_text, span, target_text or None)
+    args = build.pair("args")
+    arg_vars = () if args is None or is_null(args.value) else tuple(parse_environment(ctx, args.value, "build.args"))
+    return BuildRef(context_text, _build_setting(ctx, build, "dockerfile"), span, target_text or None,
+                    inline=_build_setting(ctx, build, "dockerfile_inline"), args=arg_vars)
+
+
+def _build_setting(ctx: Ctx, build: YMap, key: str) -> str | None:
+    """A `build:` string setting, with inline defaults applied (Compose interpolates them all)."""
+    pair = build.pair(key)
+    if pair is None:
+        return None
+    scalar = string_scalar(ctx, f"build {key}", pair.value, numbers=False)
+    return expand(scalar.text) if scalar is not None else None
 
 
 def _aliases(ctx: Ctx, node: YMap) -> tuple[str, ...]:

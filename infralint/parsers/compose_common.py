@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from infralint.model.common import Problem
 from infralint.model.span import Span, Spanned
-from infralint.model.yamltree import YMap, YNode, YScalar, YSeq
+from infralint.model.yamltree import YMap, YNode, YPair, YScalar, YSeq
 from infralint.parsers.interpolate import interpolate
 
 
@@ -118,3 +118,22 @@ def string_items(ctx: Ctx, key: str, node: YNode) -> tuple[Spanned[str], ...]:
         if scalar is not None:
             out.append(Spanned(scalar.text, scalar.span))
     return tuple(out)
+
+
+def respan(node: YNode, span: Span, memo: dict[int, YNode] | None = None) -> YNode:
+    """A copy of `node` with every span set to `span`. Shared (aliased) subtrees stay shared,
+    so an alias bomb costs its size in the file, not its expanded size."""
+    memo = {} if memo is None else memo
+    hit = memo.get(id(node))
+    if hit is not None:
+        return hit
+    out: YNode
+    if isinstance(node, YScalar):
+        out = YScalar(node.value, node.raw, span, node.quoted)
+    elif isinstance(node, YSeq):
+        out = YSeq(tuple(respan(item, span, memo) for item in node.items), span)
+    else:
+        out = YMap(tuple(YPair(respan(p.key, span, memo), respan(p.value, span, memo))  # type: ignore[arg-type]
+                         for p in node.pairs), span)
+    memo[id(node)] = out
+    return out

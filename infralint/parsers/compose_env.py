@@ -8,12 +8,13 @@ from infralint.parsers.compose_common import Ctx, describe, pair_span, string_sc
 from infralint.parsers.interpolate import interpolate
 
 
-def parse_environment(ctx: Ctx, node: YNode) -> list[EnvVar]:
+def parse_environment(ctx: Ctx, node: YNode, section: str = "environment") -> list[EnvVar]:
+    """`environment:`, or `build.args:` (`section`), which has the same two forms."""
     if isinstance(node, YMap):
-        return _map_form(ctx, node)
+        return _map_form(ctx, node, section)
     if isinstance(node, YSeq):
-        return _list_form(ctx, node)
-    ctx.bad(node.span, f"environment: expected a mapping or a list, found {describe(node)}")
+        return _list_form(ctx, node, section)
+    ctx.bad(node.span, f"{section}: expected a mapping or a list, found {describe(node)}")
     return []
 
 
@@ -21,34 +22,34 @@ def _literal(value: str | None) -> str | None:
     return None if value is None else interpolate(value).text
 
 
-def _map_form(ctx: Ctx, node: YMap) -> list[EnvVar]:
+def _map_form(ctx: Ctx, node: YMap, section: str) -> list[EnvVar]:
     out: list[EnvVar] = []
     for key, value in node.items():
         if not isinstance(value, YScalar):
-            ctx.bad(value.span, f"environment: '{key.text}' must be a string, number or boolean, found {describe(value)}")
+            ctx.bad(value.span, f"{section}: '{key.text}' must be a string, number or boolean, found {describe(value)}")
             continue
         # `KEY:` with no value passes the variable through from the shell: there is no value.
         text = None if value.value is None else value.text
-        out.append(EnvVar(key.text, text, _literal(text), pair_span(key, value), "environment",
+        out.append(EnvVar(key.text, text, _literal(text), pair_span(key, value), section,
                           name_span=key.span, value_span=None if text is None else value.span))
     return out
 
 
-def _list_form(ctx: Ctx, node: YSeq) -> list[EnvVar]:
+def _list_form(ctx: Ctx, node: YSeq, section: str) -> list[EnvVar]:
     out: list[EnvVar] = []
     for item in node.items:
-        scalar = string_scalar(ctx, "environment item", item)
+        scalar = string_scalar(ctx, f"{section} item", item)
         if scalar is None:
             continue
         entry = scalar.text
         name, sep, value = entry.partition("=")
         if not name.strip():
-            ctx.bad(item.span, f"environment: '{entry}' has no variable name")
+            ctx.bad(item.span, f"{section}: '{entry}' has no variable name")
             continue
         name_span, value_span = _split_spans(scalar, len(name), sep)
         # Compose keeps quotes in `- KEY="v"`, but the secret (if any) is what is inside them.
         text = _unquote(value) if sep else None
-        out.append(EnvVar(name.strip(), text, _literal(text), scalar.span, "environment",
+        out.append(EnvVar(name.strip(), text, _literal(text), scalar.span, section,
                           name_span=name_span, value_span=value_span))
     return out
 

@@ -3,6 +3,10 @@
 Semantics are YAML 1.2 core (so `22:22` stays a string), merge keys are applied (explicit keys
 win), duplicate keys are recorded as problems instead of being dropped silently, and aliases are
 converted once (a shared subtree stays shared), so an alias bomb cannot expand.
+
+Compose's merge tags are applied too: a `!reset` value unsets its key (or list item), and
+`!override X` is X. Which mapping keys carried them is kept in `YamlStream.resets` and
+`.overrides`, for merges done later (`extends:`), where they decide what the base contributes.
 """
 from __future__ import annotations
 
@@ -34,13 +38,20 @@ class YamlDoc:
     start_line: int
 
 
+# (span of the mapping, key): where a Compose `!reset` / `!override` tag was written.
+TagSite = tuple[Span, str]
+
+
 @dataclass
 class YamlStream:
     documents: list[YamlDoc] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    resets: set[TagSite] = field(default_factory=set)
+    overrides: set[TagSite] = field(default_factory=set)
 
 
 _PLAIN = "tag:infralint,plain"
+_RESET, _OVERRIDE = "!reset", "!override"
 _NULL_RE = re.compile(r"^(?:~|null|Null|NULL)?$")
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _YAML = None
@@ -104,7 +115,7 @@ def load_stream(text: str, path: str) -> YamlStream:
         out.problems.append(Problem("parse-error", f"YAML nests deeper than {MAX_SCAN_DEPTH} levels; "
                                     "not read", Span(path, deep, 1)))
         return out
-    conv = _Converter(path, out.problems)
+    conv = _Converter(path, out)
     lines: list[str] | None = None
     resume = 0
     while True:
@@ -154,9 +165,11 @@ def _compose(text: str, conv: "_Converter", out: YamlStream) -> int | None:
 
 
 class _Converter:
-    def __init__(self, path: str, problems: list[Problem]) -> None:
+    def __init__(self, path: str, out: YamlStream) -> None:
         self.path = path
-        self.problems = problems
+        self.problems = out.problems
+        self.resets = out.resets
+        self.overrides = out.overrides
         self.memo: dict[int, YNode] = {}
         self.count = 0
 
@@ -178,7 +191,8 @@ class _Converter:
         if kind == "scalar":
             result: YNode = self.scalar(node)
         elif kind == "sequence":
-            result = YSeq(tuple(self.convert(item, depth + 1) for item in node.value), self.span(node))
+            items = (self.convert(item, depth + 1) for item in node.value if _tag(item) != _RESET)
+            result = YSeq(tuple(items), self.span(node))
         else:
             result = self.mapping(node, depth)
         self.memo[key] = result
@@ -188,31 +202,21 @@ class _Converter:
         raw = node.value
         style = getattr(node, "style", None)
         quoted = bool(style)
-        return YScalar(_typed(_tag(node), raw, style), raw, self.span(node), quoted)
+        tag = _tag(node)
+        return YScalar(_typed(_PLAIN if tag == _OVERRIDE else tag, raw, style), raw, self.span(node), quoted)
 
     def mapping(self, node, depth: int) -> YMap:
         merged: list[YPair] = []
-        merged_keys: set[str] = set()
         explicit: list[YPair] = []
         seen: dict[str, YScalar] = {}
+        tags: dict[str, str] = {}  # keys whose last value is tagged `!reset` or `!override`
         for knode, vnode in node.value:
             if _tag(knode) == _TAG + "merge" or (knode.id == "scalar" and knode.value == "<<" and not getattr(knode, "style", None)):
                 if "<<" in seen:
                     self._dup(knode, "<<")
                 seen["<<"] = self.scalar(knode)
-                value = self.convert(vnode, depth + 1)
-                sources = value.items if isinstance(value, YSeq) else (value,)
-                # Earlier sources win over later ones; explicit keys win over all of them. Each key
-                # is taken once, so `<<: [*x, *x]` chains cannot double in size at every level.
-                for src in sources:
-                    if isinstance(src, YMap):
-                        for pair in src.pairs:
-                            if pair.key.text not in merged_keys:
-                                merged_keys.add(pair.key.text)
-                                merged.append(pair)
-                                self.count += 1
-                if self.count > MAX_NODES:
-                    raise YamlLimitError(f"YAML has more than {MAX_NODES} nodes; not read further", knode.start_mark.line + 1)
+                # A repeated `<<` is a duplicate key like any other: only the last one counts.
+                merged = self.merge_sources(knode, vnode, depth)
                 continue
             if knode.id == "scalar":
                 key = self.scalar(knode)
@@ -223,8 +227,51 @@ class _Converter:
             if name in seen:
                 self._dup(knode, name)
             seen[name] = key
-            explicit.append(YPair(key, self.convert(vnode, depth + 1)))
-        return YMap(tuple(merged + explicit), self.span(node))
+            tag = _tag(vnode)
+            if tag == _RESET or tag == _OVERRIDE:
+                tags[name] = tag
+            else:
+                tags.pop(name, None)
+            if tag != _RESET:
+                explicit.append(YPair(key, self.convert(vnode, depth + 1)))
+        span = self.span(node)
+        pairs = merged + explicit
+        if tags:
+            gone = self.note_tags(span, tags)
+            pairs = [p for p in pairs if p.key.text not in gone]
+        return YMap(tuple(pairs), span)
+
+    def merge_sources(self, knode, vnode, depth: int) -> list[YPair]:
+        """The pairs `<<: *x` (or `<<: [*x, *y]`) brings in."""
+        merged: list[YPair] = []
+        merged_keys: set[str] = set()
+        value = self.convert(vnode, depth + 1)
+        sources = value.items if isinstance(value, YSeq) else (value,)
+        # Earlier sources win over later ones; explicit keys win over all of them. Each key
+        # is taken once, so `<<: [*x, *x]` chains cannot double in size at every level.
+        for src in sources:
+            if isinstance(src, YMap):
+                # `items()`: of a key the anchor repeats, only its surviving value comes along.
+                for key, value in src.items():
+                    if key.text not in merged_keys:
+                        merged_keys.add(key.text)
+                        merged.append(YPair(key, value))
+                        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlLimitError(f"YAML has more than {MAX_NODES} nodes; not read further", knode.start_mark.line + 1)
+        return merged
+
+    def note_tags(self, span: Span, tags: dict[str, str]) -> set[str]:
+        """Records where `!reset`/`!override` decided a key's value; returns the keys reset (they
+        are unset: neither an earlier pair of the same key nor a merged one may show through)."""
+        gone: set[str] = set()
+        for name, tag in tags.items():
+            if tag == _RESET:
+                gone.add(name)
+                self.resets.add((span, name))
+            elif tag == _OVERRIDE:
+                self.overrides.add((span, name))
+        return gone
 
     def _dup(self, knode, name: str) -> None:
         span = self.span(knode)

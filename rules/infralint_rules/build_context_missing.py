@@ -21,8 +21,9 @@ def build_context_missing(doc: Document, ctx: Context) -> Iterator[Finding]:
     Dockerfile that is not there. Works when only the compose file is linted, too.
 
     It says nothing when it cannot know: a path holding a variable (`${API_DIR}`, even with
-    a default, since `.env` may set it), a remote context (a git URL, `https://…`), a
-    context or Dockerfile outside the scanned folder (never read), or `dockerfile_inline:`.
+    a default, since `.env` or the environment may set it), a remote context (a git URL,
+    `https://…`), or a context or Dockerfile outside the scanned folder (never read). With
+    `dockerfile_inline:` there is no Dockerfile to miss; the context must still exist.
 
     ## Why is this bad?
     `docker compose build` (and `up` on a fresh machine or in CI) fails with "unable to
@@ -55,18 +56,17 @@ def build_context_missing(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     for service in doc.services:
         link = ctx.project.build_link(doc, service.container)
-        if link is None or not link.static or not link.inside_root:
+        if link is None or not link.static or not link.inside_root or link.context is None:
             continue  # a variable, a URL or a path outside the scan: unknown, never guessed
         if _has_variable(service):
-            continue
-        if link.context is None or link.dockerfile is None:
             continue
         if not link.context_exists:
             what = "is a file, not a folder" if link.context.exists() else "does not exist"
             yield ctx.report(_value_span(service, "context"),
                              f"service '{service.name}': build context '{_rel(link.context, compose)}' {what}",
                              object=service.container.object, key=f"context {link.build.context}")
-        elif not link.dockerfile_exists and not _has_inline_dockerfile(service) and not _fallback_exists(link.build.dockerfile, link.context):
+        elif (link.dockerfile is not None and not link.dockerfile_exists
+              and not _fallback_exists(link.build.dockerfile, link.context)):
             what = "is a folder, not a file" if link.dockerfile.exists() else "does not exist"
             named = "" if link.build.dockerfile else " (the default name: build.dockerfile is not set)"
             yield ctx.report(_value_span(service, "dockerfile"),
@@ -88,16 +88,12 @@ def _build_node(service: Service) -> YMap | None:
 def _has_variable(service: Service) -> bool:
     """The model applies `${X:-default}` defaults; a default is only a guess at what `.env`
     or the environment sets, so a path written with a variable is never judged."""
-    node = service.node.get("build") if service.node is not None else None
-    values = [node] if isinstance(node, YScalar) else []
-    if isinstance(node, YMap):
-        values = [v for v in (node.get_scalar("context"), node.get_scalar("dockerfile")) if v is not None]
+    node = _build_node(service)
+    if node is None and service.node is not None:
+        short = service.node.get_scalar("build")
+        return short is not None and ("$" in short.raw or "$" in short.text)
+    values = [v for v in (node.get_scalar("context"), node.get_scalar("dockerfile")) if v is not None] if node else []
     return any("$" in v.raw or "$" in v.text for v in values)
-
-
-def _has_inline_dockerfile(service: Service) -> bool:
-    build = _build_node(service)
-    return build is not None and build.get("dockerfile_inline") is not None
 
 
 def _value_span(service: Service, key: str) -> Span:

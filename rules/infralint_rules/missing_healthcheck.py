@@ -64,6 +64,8 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
     if isinstance(doc, ComposeFile):
         for service in doc.services:
             container = service.container
+            if service.incomplete and not container.healthchecks:
+                continue  # its `extends:` base cannot be read: it may well supply one
             built = _built_image_health(doc, container, ctx) if not container.healthchecks else None
             if built == "healthy" or built == "unknown":
                 # The Dockerfile's HEALTHCHECK applies; or the Dockerfile cannot be read (missing:

@@ -56,6 +56,8 @@ def missing_resource_limits(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if isinstance(doc, ComposeFile):
         for service in doc.services:
+            if service.incomplete and service.container.memory_limit is None:
+                continue  # its `extends:` base cannot be read: it may well set one
             yield from _check(service.container, f"service '{service.name}'",
                               "deploy.resources.limits.memory or mem_limit", ctx)
     elif isinstance(doc, KubeFile):

@@ -141,6 +141,8 @@ def _compose(doc: ComposeFile, ctx: Context) -> Iterator[Finding]:
                 yield ctx.report(user.span, f"service '{service.name}' runs as root: user: {user.value}",
                                  object=service.container.object, key=f"user {user.value}")
             continue
+        if service.incomplete:
+            continue  # its `extends:` base cannot be read: it may well set a user
         # No `user:`: the image decides. A pulled image cannot be judged; a service built from a
         # Dockerfile in the tree runs as that Dockerfile's final (or `build.target`) stage.
         link = ctx.project.build_link(doc, service.container)

@@ -96,7 +96,7 @@ def secrets_in_build_context(doc: Document, ctx: Context) -> Iterator[Finding]:
         head = f"{instr.keyword} {_source_shown(instr, doc.escape)}"
         if patterns is None:
             message = (f"{head} copies the whole build context and {shown} is missing, so "
-                       f"{_listing([name for name, _ in SECRETS])} files are copied too")
+                       f"{_listing(list(dict.fromkeys(name for name, _ in SECRETS)))} files are copied too")
             yield ctx.report(instr.span, message, object=f"stage {stage}", key=f"{head} no .dockerignore")
             continue
         extra = compile_patterns(value for name, value in instr.flags if name == "exclude")

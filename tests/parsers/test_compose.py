@@ -805,3 +805,233 @@ def test_corpus_compose_files_parse_cleanly():
         assert doc.problems == [], (path, doc.problems)
         for s in doc.services:
             assert s.container.image is not None or s.build_only, (path, s.name)
+
+
+# --- merge tags, extends, dockerfile_inline, defaults -----------------------------------------
+
+def parse_tree(tmp_path: Path, files: dict[str, str], path: str = "compose.yaml") -> ComposeFile:
+    """Parse `path` inside a scanned tree, reading other files the way the engine does."""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(textwrap.dedent(text).lstrip("\n"))
+    root = tmp_path.resolve()
+
+    def read(p: Path) -> str | None:
+        real = p.resolve()
+        return real.read_text() if real.is_relative_to(root) and real.is_file() else None
+
+    real = root / path
+    src = Source(path=path, real=real, text=real.read_text(), root=root,
+                 display=lambda p: p.relative_to(root).as_posix(), read=read)
+    return parse_compose(src, load_stream(src.text, path))
+
+
+def test_reset_unsets_and_override_replaces():
+    doc = parse("""
+        services:
+          web:
+            image: app:1.0
+            environment: {E_PASSWORD: !reset null, MODE: prod}
+            privileged: !reset true
+            cap_add: !reset [SYS_ADMIN]
+          worker:
+            image: app:1.0
+            privileged: !override yes
+            user: !override 0
+        """)
+    assert errors(doc) == []
+    web = service(doc, "web").container
+    assert [e.name for e in web.env] == ["MODE"]
+    assert web.privileged is None and web.cap_add == ()
+    worker = service(doc, "worker").container
+    assert worker.privileged is not None and worker.privileged.value is True
+    assert worker.user is not None and worker.user.value == "0"
+
+
+def test_reset_values_fire_no_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from tests.helpers import run
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: app:1.0\n    environment: {E_PASSWORD: !reset null}\n"
+        "    privileged: !reset true\n    cap_add: !reset [SYS_ADMIN]\n")
+    monkeypatch.chdir(tmp_path)
+    findings = run(".", "-f", "json", "--select", "IL601,IL202,IL204,IL001").json()["findings"]
+    assert findings == []
+
+
+def test_user_default_applies():
+    doc = parse("""
+        services:
+          a:
+            user: ${RUN_AS:-root}
+          b:
+            user: "${UID:-1000}:${GID-1000}"
+          c:
+            user: ${RUN_AS}
+        """)
+    assert [s.container.user.value for s in doc.services] == ["root", "1000:1000", "${RUN_AS}"]
+    assert at(service(doc, "a").container.user.span) == (3, 5)
+
+
+def test_dockerfile_inline_is_carried():
+    s = one("""
+        services:
+          web:
+            build:
+              context: ${CTX:-./web}
+              dockerfile_inline: |
+                FROM alpine:3.19
+                USER 10001
+        """)
+    build = s.container.build
+    assert build is not None
+    assert (build.context, build.dockerfile, build.inline) == ("./web", None, "FROM alpine:3.19\nUSER 10001\n")
+
+
+def test_extends_in_the_same_file_merges_mappings_key_by_key():
+    doc = parse("""
+        services:
+          local:
+            image: app:1.0
+            user: "10001"
+            mem_limit: 256m
+            healthcheck: {test: [CMD, "true"], interval: 5s}
+            environment: {A: "1", B: "2"}
+            cap_add: [NET_ADMIN]
+          child:
+            extends: local
+            environment: {B: "3", C: "4"}
+            cap_add: [CHOWN]
+          short:
+            extends: {service: local}
+            user: "20002"
+        """)
+    assert errors(doc) == []
+    child = service(doc, "child")
+    c = child.container
+    assert not child.incomplete
+    assert (c.image.resolved, c.user.value, c.memory_limit.value) == ("app:1.0", "10001", "256m")
+    assert len(c.healthchecks) == 1 and at(c.healthchecks[0].span) == (6, 5)  # the base's line
+    assert sorted((e.name, e.value) for e in c.env) == [("A", "1"), ("B", "3"), ("C", "4")]
+    assert [i.value for i in c.cap_add] == ["CHOWN"]  # lists: the child's replaces the base's
+    assert service(doc, "short").container.user.value == "20002"
+    assert service(doc, "local").container.env[0].name == "A"
+
+
+def test_extends_honours_the_childs_reset_and_override():
+    doc = parse("""
+        services:
+          base:
+            image: app:1.0
+            privileged: true
+            environment: {A: "1"}
+            healthcheck: {test: [CMD, "true"]}
+          child:
+            extends: base
+            privileged: !reset null
+            environment: !override {B: "2"}
+        """)
+    c = service(doc, "child").container
+    assert c.privileged is None
+    assert [e.name for e in c.env] == ["B"]
+    assert len(c.healthchecks) == 1
+
+
+def test_extends_chain_and_build_forms():
+    doc = parse("""
+        services:
+          a:
+            build: ./api
+          b:
+            extends: a
+            build: {dockerfile: Dockerfile.prod}
+          c:
+            extends: b
+            mem_limit: 1g
+        """)
+    c = service(doc, "c")
+    assert not c.incomplete
+    assert (c.container.build.context, c.container.build.dockerfile) == ("./api", "Dockerfile.prod")
+    assert c.build_only
+
+
+@pytest.mark.parametrize("extends", ["itself", "nobody", "{service: x-base}", "{file: other.yaml, service: base}",
+                                     "{file: '${F}', service: base}", "'${NAME}'"])
+def test_unresolvable_extends_makes_the_service_incomplete(extends):
+    doc = parse(f"x-base: &b {{}}\nservices:\n  itself:\n    image: app:1.0\n    extends: {extends}\n")
+    s = doc.services[0]
+    assert s.incomplete and s.container.image.resolved == "app:1.0"
+    assert errors(doc) == []
+
+
+def test_extends_cycles_and_depth_are_bounded():
+    doc = parse("""
+        services:
+          ping: {extends: pong, image: "a:1"}
+          pong: {extends: ping, user: "1"}
+        """)
+    assert [s.incomplete for s in doc.services] == [True, True]
+    chain = "".join(f"  s{i}:\n    extends: s{i + 1}\n" for i in range(40)) + "  s40:\n    user: '7'\n"
+    deep = parse("services:\n" + chain)
+    assert service(deep, "s39").container.user.value == "7" and not service(deep, "s39").incomplete
+    assert service(deep, "s0").incomplete
+
+
+def test_malformed_extends_is_a_problem():
+    doc = parse("services:\n  web:\n    image: app:1.0\n    extends: [a]\n")
+    assert errors(doc) == ["service 'web': extends: expected a service name, or a mapping with a 'service'"]
+    assert doc.services[0].incomplete
+
+
+def test_extends_from_another_file(tmp_path: Path):
+    doc = parse_tree(tmp_path, {
+        "compose.yaml": """
+            services:
+              web:
+                extends:
+                  file: common/base.yaml
+                  service: app
+                user: "10001"
+              same:
+                extends: {file: ./compose.yaml, service: web}
+            """,
+        "common/base.yaml": """
+            services:
+              app:
+                extends: core
+                build: ../src
+                privileged: true
+              core:
+                mem_limit: 256m
+                healthcheck: {test: [CMD, "true"]}
+            """,
+    })
+    assert errors(doc) == []
+    web = service(doc, "web")
+    c = web.container
+    assert not web.incomplete
+    assert (c.memory_limit.value, c.user.value, c.build.context) == ("256m", "10001", "src")
+    # Settings from another file point at the `extends:` that brings them in.
+    assert c.privileged.span.path == "compose.yaml" and at(c.privileged.span) == (3, 5)
+    assert at(c.memory_limit.span) == (3, 5)
+    assert service(doc, "same").container.memory_limit.value == "256m"
+
+
+def test_extends_never_reads_outside_the_root(tmp_path: Path):
+    (tmp_path / "base.yaml").write_text("services:\n  app:\n    mem_limit: 256m\n")
+    doc = parse_tree(tmp_path / "proj", {"compose.yaml": """
+        services:
+          web:
+            extends: {file: ../base.yaml, service: app}
+        """})
+    web = service(doc, "web")
+    assert web.incomplete and web.container.memory_limit is None
+
+
+def test_extends_alias_bomb_stays_small():
+    levels = ["x0: &x0 {a: 1}"] + [f"x{i}: &x{i} {{a: *x{i - 1}, b: *x{i - 1}}}" for i in range(1, 40)]
+    text = "\n".join(levels) + "\nservices:\n  base:\n    labels: *x39\n  child:\n    extends: base\n    labels: *x39\n"
+    started = time.perf_counter()
+    doc = parse(text)
+    assert time.perf_counter() - started < 2
+    assert len(doc.services) == 2
