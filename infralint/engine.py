@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterator
 from infralint import detect
 from infralint.config import Settings
 from infralint.decode import DecodeError, decode, split_lines
+from infralint.mask import mask_line
 from infralint.model.common import Document, Problem
 from infralint.model.span import Span
 from infralint.parsers.source import Source
@@ -251,6 +252,9 @@ def fingerprint(f: Finding, text: str) -> str:
 
 def _fingerprint(f: Finding, lines: list[str]) -> str:
     line = lines[f.span.line - 1].strip() if 0 < f.span.line <= len(lines) else ""
+    # Hashed as the text output shows it, secrets masked: a hash of the plain line would let
+    # anyone holding a report or a baseline confirm a guessed secret offline.
+    line = mask_line(line, [f.secret] if f.secret else [])
     raw = "\x1f".join((f.rule_id, f.span.path, f.object, f.key, " ".join(line.split())))
     return _sha256(raw.encode("utf-8")).hexdigest()[:32]
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import re
 
-from infralint.secrets import find_secret
+from infralint.secrets import credential_spans, find_secret, value_patterns
 
 # `NAME: value`, `NAME=value`, `- NAME=value`, `"NAME": "value"`; and the legacy Dockerfile
 # `ENV NAME value`. A bare space separates nothing else: `fastcgi_pass php:9000` is no password.
-_VALUE = r"""(?P<q>["']?)(?P<value>[^\s"'#,{}\[\]]{3,}(?:[^"'#\n{}\[\]]*?[^\s"'#,}\]])?)(?P=q)"""
-_ASSIGNMENT = re.compile(r"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*[:=]\s*""" + _VALUE)
+# A value may hold spaces (`- SMTP_PASS=two words`) but ends before the next pair (`ENV A=x B=y`,
+# `{A: x, B: y}`): masking that along with it would eat the start of its name.
+_NEXT_PAIR = r"""(?:\s+[A-Za-z_][A-Za-z0-9_.\-]*=|\s*,\s*["']?[A-Za-z_][A-Za-z0-9_.\-]*["']?\s*[:=])"""
+_VALUE = (r"""(?P<q>["']?)(?P<value>[^\s"'#,{}\[\]]{3,}"""
+          r"""(?:(?:(?!""" + _NEXT_PAIR + r""")[^"'#\n{}\[\]])*[^\s"'#,}\]])?)(?P=q)""")
+# A name starts at a word boundary: retrying from inside a long word made long lines quadratic.
+_ASSIGNMENT = re.compile(r"""(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*[:=]\s*""" + _VALUE)
 _LEGACY_ENV = re.compile(r"""^\s*(?:ENV|ARG)\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+""" + _VALUE, re.IGNORECASE)
 
 
@@ -44,7 +49,23 @@ def mask_line(line: str, known: list[str] = ()) -> str:  # type: ignore[assignme
         match = find_secret(m.group("name"), m.group("value"))
         if match is not None:
             found.append(match.secret)
-    whole = find_secret("", line)
-    if whole is not None:
-        found.append(whole.secret)
+    found.extend(secret for _, secret in value_patterns(line))
     return mask_in(line, found)
+
+
+def mask_message(text: str) -> str:
+    """`text` (a finding's message) with credentials masked where they stand: a URL's password
+    (`user:Pw****@host`), a secret query parameter (`?api_key=Kk****`), a token (`ghp_…`)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(credential_spans(text)):
+        if merged and start <= merged[-1][1]:  # a token inside a URL's password: one secret
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[str] = []
+    pos = 0
+    for start, end in merged:
+        out += [text[pos:start], mask(text[start:end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

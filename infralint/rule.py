@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from infralint.mask import mask_message
 from infralint.model.span import Span
 
 if TYPE_CHECKING:
@@ -131,6 +132,9 @@ class Context:
         key: str = "",
         secret: str | None = None,
     ) -> Finding:
+        # Every finding is made here, so no rule can leak a credential it quotes (a `proxy_pass`
+        # URL with a password, an `?api_key=`): CONTRACT.md keeps secrets out of all output.
+        message = mask_message(message)
         return Finding(
             rule_id=self.rule.id,
             rule_name=self.rule.name,

@@ -9,15 +9,15 @@ Two independent signals, as RULES.md ("IL601 names and values") decides:
 - the *value* has the shape of a credential (`AKIA…`, `ghp_…`, a PEM private key,
   `postgres://user:pass@host`), whatever the variable is called.
 
-Placeholders (`changeme`, `<your key>`, `your-secret-key`) and well-known defaults (`postgres`,
-`guest`) are told apart from real-looking values: IL601 still reports them (they get deployed
-unchanged), IL602 does not (a committed template is not a leak).
+Placeholders and guessable defaults are told apart from real-looking values (see
+`placeholder_kind`): IL601 still reports them (they get deployed unchanged), IL602 does not (a
+committed template is not a leak).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 # Words that make a name secret wherever they stand (`DB_PASSWORD`, `SECRET_KEY_BASE`).
 SECRET_WORDS = frozenset({
@@ -26,8 +26,17 @@ SECRET_WORDS = frozenset({
     "ACCESSKEY", "AUTHTOKEN", "CLIENTSECRET",
 })
 # Short words that are secret only as the last word after some prefix (`DB_PASS`, `SMTP_PWD`,
-# `REDIS_AUTH`): alone, `PWD` is the working directory and `AUTH` a mode switch.
+# `REDIS_AUTH`): alone, `PWD` is the working directory. A leading one names a setting about the
+# secret instead (`AUTH_PROVIDER`, `AUTH_MODE`), which the qualifier words already rule out.
 SECRET_TAIL_WORDS = frozenset({"PASS", "PWD", "PW", "PSW", "AUTH"})
+# Secret even alone: RULES.md lists AUTH among the secret words (`AUTH: <credential>`).
+SECRET_ALONE_WORDS = frozenset({"AUTH"})
+# What a bare `AUTH` holds when it selects a mechanism rather than carrying a credential.
+AUTH_MODES = frozenset({
+    "none", "basic", "bearer", "digest", "oauth", "oauth2", "oidc", "jwt", "ldap", "saml", "kerberos",
+    "token", "apikey", "api_key", "password", "local", "internal", "external", "session", "cookie",
+    "header", "ntlm", "negotiate", "mtls", "tls", "cert", "anonymous", "enabled", "disabled",
+})
 # `<word>_KEY` pairs that name a key rather than a lookup key (`CACHE_KEY`, `SORT_KEY` are not).
 KEY_QUALIFIERS = frozenset({
     "API", "PRIVATE", "ACCESS", "SECRET", "ENCRYPTION", "SIGNING", "MASTER", "APP", "AUTH",
@@ -76,9 +85,12 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a JWT", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
 )
 _PEM_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+# A literal every pattern above (and a `?name=value` parameter) needs: most text has none, and
+# one search is cheaper than fourteen. Keep in step with VALUE_PATTERNS.
+_HINT = re.compile(r"://|=|-----BEGIN|A[KS]IA|k_live_|gh[pousr]_|github_pat_|glpat-|xox|sk-|AIza|npm_|SG\.|eyJ")
 
 # Words placeholders are made of: `your-secret-key`, `change_me`, `put-your-token-here`,
-# `supersecret123`, `<32+ character string>`. A real secret is never all dictionary words
+# `supersecretkey`, `<32+ character string>`. A real secret is never all dictionary words
 # from this list (a passphrase of ordinary words is: it has words outside it).
 PLACEHOLDER_WORDS = frozenset({
     "your", "my", "our", "the", "an", "some", "put", "insert", "enter", "add", "set", "replace",
@@ -110,6 +122,14 @@ _TEMPLATE = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\{\{.*\}\}|%[A-Za-z0-9_]+%|@[
 _FILLER = re.compile(r"^[xX*.\-_#?]+$")
 # `${X}`, `${X:-d}`, `$X`, `$(X)`: a reference, not a value (IL602 Secrets rendered by envsubst).
 _REFERENCE = re.compile(r"\$\{[^}]{0,256}\}|\$\([^)]{0,256}\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{[^}]{0,256}\}\}")
+# `$(NAME)`, which Kubernetes expands and shells substitute: not a literal either.
+_COMMAND_REF = re.compile(r"\$\([^()]{0,256}\)")
+# `?api_key=…`, `&token=…` in a URL.
+_QUERY_PARAM = re.compile(r"[?&;](?P<name>[A-Za-z_][A-Za-z0-9_.-]{0,64})=(?P<s>[^&#;\s'\"`<>]{1,512})")
+_VALUE_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+# Last words of a name that holds who or what, not a secret (`MYSQL_USER`, `POSTGRES_DB`).
+IDENTITY_WORDS = frozenset({"USER", "USERNAME", "LOGIN", "DB", "DATABASE", "DBNAME", "SCHEMA"})
+_PLAIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{1,63}$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 _PATH = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)[^\s]*$")
 
@@ -149,24 +169,49 @@ def is_secret_name(name: str, extra_words: Iterable[str] = ()) -> bool:
             return True
         if w == "KEY" and i > 0 and ws[i - 1] in KEY_QUALIFIERS:
             return True
+    if len(ws) == 1 and ws[0] in SECRET_ALONE_WORDS:
+        return True
     return len(ws) > 1 and ws[-1] in SECRET_TAIL_WORDS
 
 
 def value_pattern(text: str) -> tuple[str, str] | None:
     """(label, the secret text) when the value has the shape of a known credential."""
+    return next(value_patterns(text), None)
+
+
+def value_patterns(text: str) -> Iterator[tuple[str, str]]:
+    """Every credential-shaped piece of `text`, as (label, the secret text), pattern by pattern."""
+    for label, start, end in _pattern_spans(text):
+        yield label, text[start:end]
+
+
+def credential_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where secrets sit inside free text such as a message quoting a URL: credential-shaped
+    values, and query parameters whose name is a secret (`?api_key=…`, `&access_token=…`)."""
+    if not _HINT.search(text):
+        return
+    for _, start, end in _pattern_spans(text):
+        yield start, end
+    for m in _QUERY_PARAM.finditer(text):
+        value = m.group("s")
+        if is_secret_name(m.group("name")) and not is_trivial(value) and not is_reference(value):
+            yield m.span("s")
+
+
+def _pattern_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    if not _HINT.search(text):
+        return
     for label, pattern in VALUE_PATTERNS:
         for m in pattern.finditer(text):
             if "s" in pattern.groupindex:
-                secret = m.group("s")
                 # `user:${DB_PASSWORD}@db` (in RUN text, where nothing was interpolated away).
-                if _REFERENCE.fullmatch(secret):
-                    continue
-                return label, secret
-            if label == "a private key":
+                if not _REFERENCE.fullmatch(m.group("s")):
+                    yield (label, *m.span("s"))
+            elif label == "a private key":
                 end = _PEM_END.search(text, m.end())
-                return label, text[m.start():end.end() if end else len(text)]
-            return label, m.group(0)
-    return None
+                yield label, m.start(), end.end() if end else len(text)
+            else:
+                yield (label, *m.span())
 
 
 def is_trivial(value: str) -> bool:
@@ -175,50 +220,99 @@ def is_trivial(value: str) -> bool:
     return not v or v.lower() in _TRUE_FALSE or bool(_NUMBER.match(v))
 
 
+def is_switch(name: str, value: str) -> bool:
+    """The value makes the variable a switch, not a credential: a number or boolean
+    (`REDIS_AUTH=false`), or a mechanism for a bare `AUTH` (`AUTH=basic`)."""
+    if is_trivial(value):
+        return True
+    return words(name) == ["AUTH"] and value.strip().strip("'\"").strip().lower() in AUTH_MODES
+
+
 def is_reference(value: str) -> bool:
     """The whole value is a variable reference or template expression (`${DB_PASSWORD}`)."""
     rest = _REFERENCE.sub("", value).strip().strip("'\"").strip()
     return rest == "" and value.strip() != ""
 
 
-def placeholder_kind(value: str, name: str = "") -> str | None:
-    """`"placeholder"` (`changeme`, `<your key>`, `your-secret-key`, `GOOGLE_API_KEY_VAL` for
-    GOOGLE_API_KEY), `"default"` (`postgres`, `guest`) or None for a value that looks real."""
+def placeholder_kind(value: str, name: str = "", names: Iterable[str] = ()) -> str | None:
+    """How far from a real secret a value is, as IL601's message and IL602 judge it.
+
+    `"placeholder"`: the value stands for a secret still to be chosen. It is empty, a template
+    (`<your key>`, `{{ token }}`, `__TOKEN__`), filler (`xxx`, `***`), holds a marker
+    (`changeme`, `example`, `replace_me`, `your`, `todo`) or, with no digit in it, is spelled
+    only from placeholder words (`password`, `secret`, `change-me`, `your-secret-key`,
+    `supersecretkey`), possibly mixed with the variable's own name (`GOOGLE_API_KEY_VAL`).
+
+    `"default"`: a guessable value rather than a chosen one: a well-known default (`postgres`,
+    `guest`), or a value that repeats a word of the variable's name or one of `names`, the names
+    around it (`WORDPRESS_DB_PASSWORD: wordpress`, `MYSQL_PASSWORD: wordpress` beside
+    `MYSQL_USER: wordpress`), or one of these or a placeholder word with a number stuck on
+    (`admin123`, `secret1`).
+
+    None: a real-looking value. Containing a placeholder word is not enough (`realSecret123`).
+    """
     v = value.strip().strip("'\"").strip()
     low = v.lower()
     if not v or _TEMPLATE.match(v) or _FILLER.match(v):
         return "placeholder"
-    alpha = re.findall(r"[a-z]+", low)
-    if any(m in low for m in PLACEHOLDER_INFIXES) or any(w in PLACEHOLDER_MARKERS for w in alpha):
+    parts = _value_words(v)
+    if any(m in low for m in PLACEHOLDER_INFIXES) or any(w in PLACEHOLDER_MARKERS for w in parts):
         return "placeholder"
-    if low in DEFAULT_VALUES:
-        return "default"
-    if alpha and all(_segments(w) for w in alpha):
+    # A digit is a choice someone made: `secret123` is a weak password, not a stand-in for one.
+    wordy = bool(parts) and not any(c.isdigit() for c in v)
+    if wordy and all(_segments(w) for w in parts):
         return "placeholder"
-    # A value spelled from the variable's own name: `INSERT_ETCD_INITIAL_CLUSTER_TOKEN`.
     own = {w.lower() for w in words(name)}
-    if own and alpha and all(w in own or w in ("val", "var") or _segments(w) for w in alpha):
+    guessable = DEFAULT_VALUES | own | {n.lower() for n in names}
+    # With a number stuck on, still the same guess (`admin123`, `minio123`, `secret1`).
+    base = low.rstrip("0123456789").rstrip("-_.!@#")
+    if low in guessable or base != low and (base in guessable or base in PLACEHOLDER_WORDS):
+        return "default"
+    # Spelled from the variable's own name: `INSERT_ETCD_INITIAL_CLUSTER_TOKEN`.
+    if wordy and len(parts) > 1 and all(w in own or w in ("val", "var") or _segments(w) for w in parts):
         return "placeholder"
     return None
 
 
-def find_secret(name: str, literal: str | None, extra_words: Iterable[str] = ()) -> SecretMatch | None:
+def context_names(entries: Iterable[tuple[str, str | None]], *labels: str) -> frozenset[str]:
+    """Names a guessable password repeats: the words of `labels` (a service, its image) and the
+    values of sibling user and database names (`MYSQL_USER: wordpress`), from (name, value) pairs."""
+    out = {w.lower() for label in labels for w in words(label)}
+    for name, value in entries:
+        ws = words(name)
+        if value and ws and ws[-1] in IDENTITY_WORDS and _PLAIN_NAME.match(value.strip()):
+            out.add(value.strip().lower())
+    return frozenset(out)
+
+
+def find_secret(name: str, literal: str | None, extra_words: Iterable[str] = (),
+                names: Iterable[str] = ()) -> SecretMatch | None:
     """Whether `name=literal` holds a secret. `literal` is the value with interpolations removed
-    (EnvVar.literal), so `${PG_PASSWORD}` never counts and `${PW:-hunter2}` counts as `hunter2`."""
-    if literal is None or not literal.strip():
+    (EnvVar.literal), so `${PG_PASSWORD}` never counts and `${PW:-hunter2}` counts as `hunter2`.
+    A command substitution left in it (`$(DB_PASSWORD)`) is an interpolation too. `names`: see
+    `placeholder_kind`."""
+    if literal is None:
+        return None
+    literal = _COMMAND_REF.sub("", literal)
+    if not literal.strip():
         return None
     found = value_pattern(literal)
     if found is not None:
         label, secret = found
-        return SecretMatch(label, secret, placeholder_kind(secret, name))
-    if is_trivial(literal) or not is_secret_name(name, extra_words):
+        return SecretMatch(label, secret, placeholder_kind(secret, name, names))
+    if is_switch(name, literal) or not is_secret_name(name, extra_words):
         return None
     value = literal.strip()
     # A path or a plain URL says where a secret is, not what it is
     # (`GOOGLE_APPLICATION_CREDENTIALS=/secrets/gcp.json`).
     if _PATH.match(value) or _URL.match(value):
         return None
-    return SecretMatch("name", value, placeholder_kind(value, name))
+    return SecretMatch("name", value, placeholder_kind(value, name, names))
+
+
+def _value_words(value: str) -> list[str]:
+    """`your-secret-key` -> [your, secret, key]; `realSecret123` -> [real, secret123]."""
+    return [w.lower() for w in _VALUE_SPLIT.split(value) if w]
 
 
 def _segments(word: str) -> bool:

@@ -224,7 +224,9 @@ class _Builder:
             if eq < 0 and source == "ARG":
                 out.extend(self.entry(lg, source, start, end, None, None))
             elif eq < 0:
-                self.problem(f'ENV expects NAME=VALUE, got "{_clip(text[start:end])}"', *lg.pos(start))
+                # The stray word is often the rest of an unquoted value (a secret): never quote it.
+                self.problem("ENV expects NAME=VALUE pairs: this word has no '=' "
+                             "(quote a value that holds spaces)", *lg.pos(start))
             else:
                 out.extend(self.entry(lg, source, start, eq, eq + 1, end))
         return out

@@ -8,7 +8,8 @@ from infralint.model.common import Document
 from infralint.model.files import EnvFile
 from infralint.model.k8s import KSecret, KubeFile, SecretEntry
 from infralint.rule import Context, Finding, rule
-from infralint.secrets import find_secret, is_reference, is_secret_name, placeholder_kind, value_pattern, words
+from infralint.secrets import (context_names, find_secret, is_reference, is_secret_name, placeholder_kind,
+                               value_pattern, words)
 
 # Secret keys that name where or who, not the secret itself (`username`, `host`): a Secret's
 # password is the leak, its user name beside it is not worth a second finding.
@@ -35,10 +36,12 @@ def committed_secret(doc: Document, ctx: Context) -> Iterator[Finding]:
       certificates (`tls.crt`, `ca.crt`) are not reported.
     - a `.env` or `.env.*` file holding real-looking secrets: a variable whose name is a secret
       (`JWT_SECRET`, `DB_PASSWORD`) with a real value, or any value with the shape of a
-      credential (`AKIA…`, `postgres://user:pass@host`, `sk_live_…`). Empty values, placeholders
-      (`changeme`, `<your key>`, `xxx`) and well-known defaults (`postgres`, `guest`) make a
-      template, not a leak; `.env.example`, `.sample`, `.template` and `.dist` files are never
-      reported.
+      credential (`AKIA…`, `postgres://user:pass@host`, `sk_live_…`). Empty values,
+      interpolations (`${X}`, `$(X)`), placeholders (`changeme`, `<your key>`, `xxx`) and
+      guessable defaults (`postgres`, `guest`, a password repeating the user or database name)
+      make a template, not a leak (IL601 describes both); a real-looking value is reported even
+      when it contains a placeholder word (`realSecret123`). `.env.example`, `.sample`,
+      `.template` and `.dist` files are never reported.
 
     Files ignored by `.gitignore` are not scanned, so a git-ignored local `.env` is fine.
 
@@ -108,9 +111,10 @@ def _env_file(doc: EnvFile, ctx: Context) -> Iterator[Finding]:
     # `.env.example` and friends document variables; their values are meant to be read.
     if doc.template:
         return
+    names = context_names((e.name, e.literal) for e in doc.entries)
     for env in doc.entries:
-        match = find_secret(env.name, env.literal, ctx.settings.secret_words)
-        # Empty values, placeholders and well-known defaults make a template, not a leak.
+        match = find_secret(env.name, env.literal, ctx.settings.secret_words, names)
+        # Empty values, placeholders and guessable defaults make a template, not a leak.
         if match is None or not match.real:
             continue
         holds = "a real-looking secret" if match.reason == "name" else match.reason

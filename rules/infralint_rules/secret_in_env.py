@@ -3,12 +3,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from infralint.model.common import Document, EnvVar
+from infralint.model.common import Container, Document, EnvVar
 from infralint.model.dockerfile import Dockerfile, Instruction
 from infralint.model.span import Span
 from infralint.rule import Context, Finding, rule
-from infralint.secrets import (SecretMatch, find_secret, is_reference, is_secret_name, is_trivial,
-                                      placeholder_kind, value_pattern)
+from infralint.secrets import (SecretMatch, context_names, find_secret, is_reference, is_secret_name,
+                               is_switch, placeholder_kind, value_pattern)
 
 # Tools that take a credential as a command-line argument. The `s` group is the credential.
 # The gap between the command and its flag is bounded so that a pathological line (`curl curl
@@ -41,6 +41,8 @@ FORMAT_HINTS = {
     "kubernetes": "read it from a Secret with `valueFrom.secretKeyRef`",
     "ENV": "ENV values are stored in the image; pass it at run time or use `RUN --mount=type=secret`",
     "ARG": "build arguments are kept in the image history; use `RUN --mount=type=secret`",
+    "build.args": "build arguments are kept in the image history; pass it with build `secrets:` "
+                  "and read it with `RUN --mount=type=secret`",
 }
 
 
@@ -49,22 +51,38 @@ def secret_in_env(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Literal secret in an environment variable, build argument or RUN command
 
     ## What it does
-    Finds secrets written into the file itself: compose `environment:` (map and list forms),
-    Dockerfile `ENV` and `ARG` defaults, Kubernetes `env[].value`, and credentials on a
-    Dockerfile `RUN` command line (`aws configure set aws_secret_access_key …`, `docker login -p`,
-    tokens such as `ghp_…` or `AKIA…`). A Dockerfile `ARG` whose name is a secret is reported
-    even without a default, because the value passed with `--build-arg` is recorded in the
-    image history.
+    Finds secrets written into the file itself: compose `environment:` (map and list forms) and
+    `build.args` (kept in the image history like a Dockerfile ARG), Dockerfile `ENV` and `ARG`
+    defaults, Kubernetes `env[].value`, and credentials on a Dockerfile `RUN` command line
+    (`aws configure set aws_secret_access_key …`, `docker login -p`, tokens such as `ghp_…` or
+    `AKIA…`). A Dockerfile `ARG` whose name is a secret is reported too, at the same severity,
+    even without a default, because the value passed with `--build-arg` is recorded in the image
+    history.
 
     A value counts as a secret when the variable's name says so (a `_`-separated word such as
-    PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, CREDENTIALS, or a trailing PASS/PWD) or when
-    the value has the shape of a credential whatever the name (AWS keys, PEM private keys,
-    `scheme://user:pass@host`, `sk_live_`, `ghp_`, `xoxb-`, JWTs). Settings about a secret
-    (`*_FILE`, `*_PATH`, `*_DIR`, `*_EXPIRES_IN`, `*_ROUNDS`, `*_ALGORITHM`…), numbers and
-    booleans, empty values, interpolations (`${DB_PASSWORD}`, `$(TOKEN)`), `secretKeyRef` and
-    `envFrom` are never reported, nor login commands in a `RUN --mount=type=secret` (a literal
-    `ghp_…` token still is: it is in the file whatever is mounted). Placeholders such as
-    `changeme` are reported too, and the message says so. Extra name words: `secret-words`.
+    PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, CREDENTIALS, a bare AUTH, or a trailing
+    PASS/PWD/AUTH) or when the value has the shape of a credential whatever the name (AWS keys,
+    PEM private keys, `scheme://user:pass@host`, `sk_live_`, `ghp_`, `xoxb-`, JWTs). Settings
+    about a secret (`*_FILE`, `*_PATH`, `*_DIR`, `*_EXPIRES_IN`, `*_ROUNDS`, `*_ALGORITHM`,
+    `AUTH_PROVIDER`, `AUTH_MODE`…), numbers and booleans, a bare `AUTH` naming a mechanism
+    (`basic`, `oidc`), empty values, interpolations (`${DB_PASSWORD}`, `$DB_PASSWORD`,
+    `$(DB_PASSWORD)`), `secretKeyRef` and `envFrom` are never reported, nor login commands in a
+    `RUN --mount=type=secret` (a literal `ghp_…` token still is: it is in the file whatever is
+    mounted). Extra name words: `secret-words`.
+
+    Placeholders and guessable defaults are reported too, and the message says which:
+
+    - a *placeholder* stands for a secret still to be chosen: a template (`<your key>`,
+      `__TOKEN__`), filler (`xxx`), a marker (`changeme`, `example`, `replace_me`, `todo`,
+      `your…`), or a value with no digit spelled only from placeholder words (`password`,
+      `secret`, `change-me`, `your-secret-key`, `supersecretkey`);
+    - a *guessable default* is a well-known default (`postgres`, `guest`, `admin`) or a value
+      that repeats a name: a word of the variable's own name, of the service or its image, or
+      a sibling user or database name (`WORDPRESS_DB_PASSWORD: wordpress`, `MYSQL_PASSWORD:
+      wordpress` beside `MYSQL_USER: wordpress`), possibly with a number stuck on (`admin123`).
+
+    Anything else is real-looking and reported as a plain literal secret, even when it contains
+    a placeholder word (`realSecret123`).
 
     ## Why is this bad?
     Whatever is written in these files ends up in git history, in every clone and CI log, and
@@ -97,14 +115,26 @@ def secret_in_env(doc: Document, ctx: Context) -> Iterator[Finding]:
         yield from _dockerfile(doc, ctx, extra)
         return
     for container in doc.containers:
-        for env in container.env:
-            if env.is_reference:  # valueFrom: secretKeyRef, configMapKeyRef, fieldRef...
-                continue
-            match = find_secret(env.name, env.literal, extra)
-            if match is not None:
-                where = "environment variable" if doc.format == "compose" else "env"
-                yield _report(ctx, env, f"{container.object}: {where} {env.name}", match,
-                              FORMAT_HINTS[doc.format], container.object)
+        yield from _container(doc, ctx, container, extra)
+
+
+def _container(doc: Document, ctx: Context, container: Container, extra: tuple[str, ...]) -> Iterator[Finding]:
+    image = container.image.repository.rsplit("/", 1)[-1] if container.image else ""
+    names = context_names(((e.name, e.literal) for e in container.env), container.name, image)
+    where = "environment variable" if doc.format == "compose" else "env"
+    for env in container.env:
+        if env.is_reference:  # valueFrom: secretKeyRef, configMapKeyRef, fieldRef...
+            continue
+        match = find_secret(env.name, env.literal, extra, names)
+        if match is not None:
+            yield _report(ctx, env, f"{container.object}: {where} {env.name}", match,
+                          FORMAT_HINTS[doc.format], container.object)
+    # Compose `build.args` end up in the image history, like a Dockerfile ARG's value.
+    for arg in container.build.args if container.build else ():
+        match = find_secret(arg.name, arg.literal, extra, names)
+        if match is not None:
+            yield _report(ctx, arg, f"{container.object}: build argument {arg.name}", match,
+                          FORMAT_HINTS["build.args"], container.object)
 
 
 def _dockerfile(doc: Dockerfile, ctx: Context, extra: tuple[str, ...]) -> Iterator[Finding]:
@@ -112,14 +142,15 @@ def _dockerfile(doc: Dockerfile, ctx: Context, extra: tuple[str, ...]) -> Iterat
     scopes += [(f"stage {s.name}", s.env) for s in doc.stages]
     declared: set[str] = set()
     for obj, entries in scopes:
+        names = context_names((e.name, e.literal) for e in entries)
         for env in entries:
             if env.source == "ARG":
-                finding = _build_arg(ctx, env, obj, extra, declared)
+                finding = _build_arg(ctx, env, obj, extra, declared, names)
                 declared.add(env.name)
                 if finding is not None:
                     yield finding
                 continue
-            match = find_secret(env.name, env.literal, extra)
+            match = find_secret(env.name, env.literal, extra, names)
             if match is not None:
                 yield _report(ctx, env, f"ENV {env.name}", match, FORMAT_HINTS["ENV"], obj)
     for ins in doc.instructions:
@@ -127,14 +158,16 @@ def _dockerfile(doc: Dockerfile, ctx: Context, extra: tuple[str, ...]) -> Iterat
             yield from _run(doc, ctx, ins)
 
 
-def _build_arg(ctx: Context, env: EnvVar, obj: str, extra: tuple[str, ...], declared: set[str]) -> Finding | None:
-    match = find_secret(env.name, env.literal, extra)
+def _build_arg(ctx: Context, env: EnvVar, obj: str, extra: tuple[str, ...], declared: set[str],
+               names: frozenset[str]) -> Finding | None:
+    match = find_secret(env.name, env.literal, extra, names)
     if match is not None:
         return _report(ctx, env, f"build argument {env.name}", match, FORMAT_HINTS["ARG"], obj)
     if not is_secret_name(env.name, extra):
         return None
-    # A numeric or boolean default (`ARG REDIS_AUTH=false`) makes it a switch, not a secret.
-    if env.literal and is_trivial(env.literal):
+    # A numeric or boolean default (`ARG REDIS_AUTH=false`), or a mechanism for a bare AUTH
+    # (`ARG AUTH=basic`), makes it a switch, not a secret.
+    if env.literal and is_switch(env.name, env.literal):
         return None
     # `ARG NPM_TOKEN` again in a later stage only brings the same argument into scope: one
     # report at its first declaration is enough.
@@ -145,7 +178,6 @@ def _build_arg(ctx: Context, env: EnvVar, obj: str, extra: tuple[str, ...], decl
         env.span,
         f"build argument {env.name} is a secret; the value given with --build-arg is kept in the "
         "image history; use `RUN --mount=type=secret` instead",
-        severity="medium",
         object=obj,
         key=f"ARG:{env.name}",
     )
@@ -199,7 +231,7 @@ def _placeholder_note(kind: str | None) -> str:
     if kind == "placeholder":
         return " (a placeholder value, which tends to get deployed unchanged)"
     if kind == "default":
-        return " (a well-known default value)"
+        return " (a guessable default value)"
     return ""
 
 
