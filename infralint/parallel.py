@@ -1,18 +1,13 @@
 """Large scans spread over worker processes, with results identical to a single-process run.
 
-Two phases run in workers, each over contiguous slices of the scan's own order, merged back in
-that order (so findings, skipped files and errors come out exactly as one process would give
-them):
+Parsing, two thirds of a scan, runs in workers: each reads and parses contiguous slices of the
+scan's own order and sends the documents back, merged in that order (so documents, skipped files
+and errors come out exactly as one process would give them). The parent builds the one Project
+every cross-file rule needs and runs the rule pass, inline ignores, IL004 and the final ordering
+itself (see `engine._run_rules` for why rules are not spread too).
 
-1. parsing: each worker reads and parses its slice of the files and sends the documents back;
-   the parent builds the one Project every cross-file rule needs;
-2. rules: workers forked after that inherit the whole project (copy-on-write, nothing is sent)
-   and run the per-document rule pass over their slice, sending back only findings.
-
-Inline ignores, IL004 and the final ordering then run in the parent, as they always do.
-
-Workers are forked: they inherit the registry, the settings and the parsed model without
-pickling them, and start in a few milliseconds. Where fork is not the platform's safe default
+Workers are forked: they inherit the registry, the settings and the file list without pickling
+them, and start in a few milliseconds. Where fork is not the platform's safe default
 (Windows, macOS) scans stay in one process. Small scans do too (below `MIN_FILES` files the
 pool costs more than it saves), and by default so do machines with fewer than `AUTO_MIN_CPUS`
 CPUs (see there).
