@@ -245,8 +245,17 @@ def _incumbents(tree: Path, dockerfile: Path, runs: int, env: dict[str, str], in
             out.append((f"{tool} ({what})", None, "not installed", None))
             continue
         theirs = _measure(f"{tool} {what}", command, tree, 0, runs, env)
-        out.append((f"{tool} ({what})", theirs, "", ours()))
+        out.append((f"{tool} {_version(tool, env)} ({what})", theirs, "", ours()))
     return out
+
+
+def _version(tool: str, env: dict[str, str]) -> str:
+    try:
+        proc = subprocess.run([tool, "--version"], env=env, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    words = (proc.stdout or proc.stderr).split()
+    return next((w for w in words if w[:1].isdigit()), "?")
 
 
 # -- report --------------------------------------------------------------------------------------
@@ -290,8 +299,10 @@ def _print_report(args: argparse.Namespace, corpus: Path, results: list[Result],
         if theirs is None or mine is None:
             print(f"{label}: {why}")
             continue
+        ratio = theirs.median / mine.median
+        verdict = f"infralint is {ratio:.1f}x faster" if ratio >= 1 else f"{label.split()[0]} is {1 / ratio:.1f}x faster"
         print(f"{label}: median {_secs(theirs.median)} against infralint's {_secs(mine.median)} on the same "
-              f"files: infralint is {theirs.median / mine.median:.1f}x faster")
+              f"files: {verdict}")
 
 
 def _as_json(args: argparse.Namespace, corpus: Path, results: list[Result],
