@@ -231,7 +231,7 @@ def _placeholder_note(kind: str | None) -> str:
     if kind == "placeholder":
         return " (a placeholder value, which tends to get deployed unchanged)"
     if kind == "default":
-        return " (a guessable default value)"
+        return " (a guessable default, as weak as a placeholder)"
     return ""
 
 
