@@ -7,10 +7,17 @@ from pathlib import PurePosixPath
 _DOCKERFILE_CONTENT = re.compile(r"^\s*FROM\s+\S", re.IGNORECASE | re.MULTILINE)
 _ENV_LINE = re.compile(r"^\s*(export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=")
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".tpl")
+# Folders nginx packages and deployments keep server configs in, often named after the site with
+# no `.conf` (`sites-available/example.com`, `conf.d/default`): any file there is a candidate,
+# kept only when its content reads as nginx.
+_NGINX_FOLDERS = frozenset({"sites-available", "sites-enabled", "conf.d", "vhosts.d", "http.d", "stream.d"})
+_NOT_CONFIG = (".md", ".txt", ".rst", ".html", ".json", ".sh", ".py", ".js", ".bak", ".orig", ".swp", ".pem",
+               ".key", ".crt", ".csr")
 
 
-def by_name(name: str) -> str | None:
-    """Format implied by a file name alone: dockerfile, compose, yaml, nginx?, env, dockerignore."""
+def by_name(name: str, folder: str = "") -> str | None:
+    """Format implied by a file name (and the folder holding it): dockerfile, compose, yaml,
+    nginx?, env, dockerignore."""
     low = name.lower()
     if low.endswith(".dockerignore"):
         return "dockerignore"
@@ -23,6 +30,8 @@ def by_name(name: str) -> str | None:
     if low == ".env" or low.startswith(".env.") or low.endswith(".env"):
         return "env"
     if low.endswith(".conf") or low.startswith("nginx"):
+        return "nginx?"
+    if folder.lower() in _NGINX_FOLDERS and not low.startswith(".") and not low.endswith(_NOT_CONFIG):
         return "nginx?"
     return None
 

@@ -251,7 +251,7 @@ _SHA256 = None
 def load_document(cand: Candidate, skipped: list[tuple[str, str]], cache: dict) -> Document | None:
     """Read, decode, recognise and parse one file. Never raises for bad input."""
     name = cand.real.name if not cand.explicit else Path(cand.display).name
-    kind = detect.by_name(name)
+    kind = detect.by_name(name, cand.real.parent.name)
     try:
         size = cand.real.stat().st_size
         if size > MAX_FILE_BYTES:

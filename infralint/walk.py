@@ -121,10 +121,10 @@ def _walk_dir(top: Path, root: Path, given: str, result: WalkResult, seen: set[P
                 subdirs.append((real_dir, disp, rel, ignores))
                 continue
             if not stat.S_ISREG(st.st_mode):
-                if detect.by_name(entry.name):
+                if detect.by_name(entry.name, dpath.name):
                     result.skipped.append((disp, "not a regular file (FIFO, socket or device)"))
                 continue
-            if detect.by_name(entry.name) is None:
+            if detect.by_name(entry.name, dpath.name) is None:
                 continue
             # Folders are walked by their real paths (links resolved above), so a plain entry's
             # path is already real: resolving it again cost a realpath() per file.

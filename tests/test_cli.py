@@ -186,3 +186,19 @@ def test_gitignored_files_are_not_linted(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "Dockerfile").write_text("FROM python\n")
     assert run(".", "-f", "json").json()["files"]["scanned"] == 0
+
+
+def test_site_configs_without_conf_suffix_are_found_by_their_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "nginx" / "sites-available"
+    site.mkdir(parents=True)
+    (site / "shop.example.com").write_text(
+        "server {\n    listen 80;\n    server_name shop.example.com;\n"
+        "    location / {\n        proxy_pass http://127.0.0.1:3000;\n    }\n}\n")
+    (site / "README").write_text("Enable a site with a symlink in sites-enabled.\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "default").write_text("server {\n    listen 80;\n}\n")  # not an nginx folder
+    doc = run(".", "-f", "json", "--exit-zero").json()
+    paths = {f["path"] for f in doc["findings"]}
+    assert paths == {"nginx/sites-available/shop.example.com"}
+    assert doc["files"]["scanned"] == 1
