@@ -1,6 +1,7 @@
 """`-f sarif`: SARIF 2.1.0 shaped for GitHub code scanning (one run, rules with help, relative URIs)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
@@ -34,7 +35,7 @@ def rule_descriptor(r: Rule) -> dict:
     }
 
 
-def _result(f: Finding, index: dict[str, int]) -> dict:
+def _result(f: Finding, index: dict[str, int], root: Path) -> dict:
     s = f.span
     region = {"startLine": max(1, s.line), "startColumn": max(1, s.column)}
     if s.end_line >= s.line:
@@ -48,7 +49,7 @@ def _result(f: Finding, index: dict[str, int]) -> dict:
         "message": {"text": f.message},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": quote(s.path, safe="/-._~"), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": _uri(s.path, root), "uriBaseId": "%SRCROOT%"},
                 "region": region,
             }
         }],
@@ -81,7 +82,9 @@ def chunks(report: Report, show_suppressed: bool = False) -> Iterator[str]:
             known.add(f.rule_id)
     rules.sort(key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
-    results = (_result(f, index) for f in report.findings if show_suppressed or not f.suppressed)
+    shown = [f for f in report.findings if show_suppressed or not f.suppressed]
+    root = _source_root({f.span.path for f in shown})
+    results = (_result(f, index, root) for f in shown)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -94,8 +97,28 @@ def chunks(report: Report, show_suppressed: bool = False) -> Iterator[str]:
                 "rules": [rule_descriptor(r) for r in rules],
             }},
             "automationDetails": {"id": "infralint/"},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
             "results": placeholder(),
         }],
     }
     return dump_chunks(log, results)
+
+
+def _source_root(paths: set[str]) -> Path:
+    """%SRCROOT%: the current folder when every reported file is inside it (in CI, the checkout);
+    else the deepest folder holding them all, so that every URI stays relative to it (a scan of
+    `/tmp/x` from elsewhere, or of `../other`)."""
+    cwd = Path(os.path.abspath("."))
+    absolute = [os.path.abspath(p) for p in paths]
+    if all(_inside(a, cwd) for a in absolute):
+        return cwd
+    return Path(os.path.commonpath([os.path.dirname(a) for a in absolute]))
+
+
+def _inside(path: str, folder: Path) -> bool:
+    return os.path.commonpath([path, str(folder)]) == str(folder)
+
+
+def _uri(path: str, root: Path) -> str:
+    rel = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    return quote(rel, safe="/-._~")

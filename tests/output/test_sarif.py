@@ -36,7 +36,7 @@ def check_github_rules(log: dict) -> None:
         assert len(res["locations"]) == 1
         loc = res["locations"][0]["physicalLocation"]
         uri = loc["artifactLocation"]["uri"]
-        assert not uri.startswith(("/", "file:")), uri
+        assert not uri.startswith(("/", "file:", "../")) and "/../" not in uri, uri
         assert loc["region"]["startLine"] >= 1
         assert loc["region"].get("startColumn", 1) >= 1
         assert res["partialFingerprints"]["primaryLocationLineHash"]
@@ -63,6 +63,23 @@ def test_empty_run_is_still_valid_sarif(tmp_path: Path, monkeypatch: pytest.Monk
     r = run(".", "-f", "sarif")
     assert r.code == 0
     assert validate(r.stdout)["runs"][0]["results"] == []
+
+
+@pytest.mark.parametrize("where", ["elsewhere", "beside"])
+def test_uris_stay_relative_when_the_scanned_folder_is_outside_the_current_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    scanned = tmp_path / "repo" / "k8s"
+    scanned.mkdir(parents=True)
+    (scanned / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
+                                      "  containers:\n    - name: app\n      image: nginx\n")
+    cwd = tmp_path / ("elsewhere" if where == "elsewhere" else "repo" / Path("docs"))
+    cwd.mkdir(parents=True)
+    monkeypatch.chdir(cwd)
+    target = str(scanned) if where == "elsewhere" else "../k8s"
+    log = validate(run(target, "-f", "sarif", "--exit-zero").stdout)
+    base = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    uris = {res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for res in log["runs"][0]["results"]}
+    assert uris == {"pod.yaml"} and base == scanned.as_uri() + "/"
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside this checkout")
