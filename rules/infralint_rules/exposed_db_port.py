@@ -43,9 +43,10 @@ def exposed_db_port(doc: Document, ctx: Context) -> Iterator[Finding]:
       published port of a service whose image is a database image. `expose:` publishes nothing
       and `127.0.0.1:5432:5432` stays on the host, so neither is reported.
     - Kubernetes: a `NodePort` or `LoadBalancer` Service whose `port`/`targetPort` is a database
-      port or whose selector picks the pods of a database workload in the scan; internal load
-      balancers (by cloud annotation) and ones restricted by `loadBalancerSourceRanges` are
-      fine. Also a container `hostPort` (or a `hostNetwork` pod's port) that is a database port
+      port or whose selector picks the pods of a database workload in the scan (unless the
+      port is one only another container of those pods declares, such as an exporter's
+      `metrics`); internal load balancers (by cloud annotation) and ones restricted by
+      `loadBalancerSourceRanges` are fine. Also a container `hostPort` (or a `hostNetwork` pod's port) that is a database port
       or belongs to a database image.
 
     Database ports (5432, 3306, 6379, 27017, 9200…) and images (postgres, mysql, redis, mongo…)
@@ -118,9 +119,10 @@ def _services(doc: KubeFile, ctx: Context) -> Iterator[Finding]:
             continue
         # Only workloads carrying the selector's first label can match all of it.
         candidates = by_label.get(svc.selector[0], ()) if svc.selector else ()
-        backends = [(w, c) for w in candidates if _selects(svc, w)
-                    for c in w.containers if c.role in ("main", "sidecar")
-                    and is_db_image(c.image, ctx.settings.db_images)]
+        selected = [(w, c) for w in candidates if _selects(svc, w)
+                    for c in w.containers if c.role in ("main", "sidecar")]
+        backends = [(w, c) for w, c in selected if is_db_image(c.image, ctx.settings.db_images)]
+        sidecars = [c for _, c in selected if not is_db_image(c.image, ctx.settings.db_images)]
         for sp in svc.ports:
             target = sp.target_port if sp.target_port else (None if sp.port is None else str(sp.port))
             number = db_port(sp.port, ctx.settings.db_ports) or db_port(target, ctx.settings.db_ports)
@@ -130,7 +132,7 @@ def _services(doc: KubeFile, ctx: Context) -> Iterator[Finding]:
             elif number is not None:
                 what = describe(number)
             else:
-                backend = _backend_for(target, backends)
+                backend = _backend_for(target, backends, sidecars)
                 if backend is None:
                     continue
                 w, c = backend
@@ -201,27 +203,32 @@ def _selects(svc: KService, w: Workload) -> bool:
     return all(labels.get(k) == v for k, v in svc.selector)
 
 
-def _backend_for(target: str | None,
-                 backends: list[tuple[Workload, Container]]) -> tuple[Workload, Container] | None:
+def _backend_for(target: str | None, backends: list[tuple[Workload, Container]],
+                 sidecars: list[Container]) -> tuple[Workload, Container] | None:
     """The database container this Service port reaches, if any.
 
-    A database pod often carries an exporter sidecar; a port that targets a number the database
-    container does not declare is the sidecar's, not the database's. A named target reaches the
-    database when the database container declares a port of that name (`targetPort: db` over
-    `ports: [{name: db, containerPort: 5432}]`); other names (`metrics`, `http`) are the
-    sidecar's.
+    A Service that selects a database workload reaches the database (RULES.md: "or that selects
+    a DB workload"), except through a port only another container of the pod declares: a
+    database pod often carries an exporter sidecar, and `targetPort: metrics` (or 9187) is the
+    exporter's. Ports are matched by number or by name (`targetPort: db` over
+    `ports: [{name: db, containerPort: 5432}]`).
     """
-    numbers = port_numbers(target)
-    if numbers is None:
-        for w, c in backends:
-            if target and any(p.name == target for p in c.ports):
-                return w, c
+    if not backends:
         return None
+    numbers = port_numbers(target)
     for w, c in backends:
-        declared = {n for p in c.ports for n in (port_numbers(p.container_port) or ())}
-        if not declared or any(n in declared for n in numbers):
+        if _declares(c, target, numbers):
             return w, c
-    return None
+    if any(_declares(c, target, numbers) for c in sidecars):
+        return None
+    return backends[0]
+
+
+def _declares(c: Container, target: str | None, numbers: range | None) -> bool:
+    if numbers is None:
+        return bool(target) and any(p.name == target for p in c.ports)
+    declared = {n for p in c.ports for n in (port_numbers(p.container_port) or ())}
+    return any(n in declared for n in numbers)
 
 
 def _image_port(c: Container, port: str) -> str:
