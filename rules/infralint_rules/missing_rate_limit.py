@@ -184,10 +184,15 @@ def _ingresses(doc: KubeFile, ctx: Context) -> Iterator[Finding]:
             continue
         if any(_limit_set(ing, key) for key in INGRESS_LIMITS) or _snippet_limits(ing):
             continue
+        unknown = [key for key, _ in ing.obj.annotations
+                   if key.startswith(INGRESS_NGINX_PREFIX) and "limit" in key and key not in INGRESS_LIMITS]
+        # `rate-limit` (no such annotation), `limit-rate` (bandwidth), `limit-burst-multiplier`:
+        # annotations users reach for that set no request limit on their own.
+        note = f" ({', '.join(unknown)} {'does' if len(unknown) == 1 else 'do'} not limit requests)" if unknown else ""
         yield ctx.report(
             ing.obj.span,
-            f"Ingress {ing.obj.name or '(unnamed)'} ({_class_label(ing)}) "
-            f"has no rate limit: add nginx.ingress.kubernetes.io/limit-rps or limit-rpm",
+            f"Ingress {ing.obj.name or '(unnamed)'} ({_class_label(ing)}) has no rate limit{note}: "
+            f"add nginx.ingress.kubernetes.io/limit-rps, limit-rpm or limit-connections",
             object=ing.obj.label,
             key="no-limit",
         )
