@@ -87,5 +87,5 @@ def _hsts_value(name: str, args: tuple[str, ...]) -> str | None:
 def _duration(seconds: int) -> str:
     days = seconds / 86400
     if days >= 1:
-        return f"{days:g} days" if days < 60 else f"about {round(days / 30)} months"
-    return f"{seconds} seconds"
+        return f"{days:g} day{'' if days == 1 else 's'}" if days < 60 else f"about {round(days / 30)} months"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
