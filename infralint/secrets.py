@@ -83,11 +83,15 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
     ("a SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}")),
     ("a JWT", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    # `Authorization: Bearer …` in a header directive or a RUN's curl; a digit is required so
+    # that prose ("Basic authentication") is not taken for a credential.
+    ("an Authorization header credential",
+     re.compile(r"\b(?:Bearer|Basic)\s+(?P<s>(?=[^\s'\"]*[0-9])[A-Za-z0-9._~+/-]{8,}=*)")),
 )
 _PEM_END = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 # A literal every pattern above (and a `?name=value` parameter) needs: most text has none, and
 # one search is cheaper than fourteen. Keep in step with VALUE_PATTERNS.
-_HINT = re.compile(r"://|=|-----BEGIN|A[KS]IA|k_live_|gh[pousr]_|github_pat_|glpat-|xox|sk-|AIza|npm_|SG\.|eyJ")
+_HINT = re.compile(r"://|=|-----BEGIN|A[KS]IA|k_live_|gh[pousr]_|github_pat_|glpat-|xox|sk-|AIza|npm_|SG\.|eyJ|Bearer|Basic")
 
 # Words placeholders are made of: `your-secret-key`, `change_me`, `put-your-token-here`,
 # `supersecretkey`, `<32+ character string>`. A real secret is never all dictionary words

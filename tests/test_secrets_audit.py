@@ -251,12 +251,21 @@ def test_hint_covers_every_value_pattern() -> None:
         "glpat-abcdefghij0123456789", "xoxb-2847561930-5829374610", "sk-" + "a1" * 20,
         "AIza" + "b" * 35, "npm_" + "c" * 36, "SG." + "d" * 22 + "." + "e" * 22,
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NSJ9.SflKxwRJSMeKKF2QT4fw",
+        'proxy_set_header Authorization "Bearer Qm7vX2pLz9Wk";',
     ]
     labels = set()
     for text in examples:
         assert _HINT.search(text), text
         labels.update(label for label, p in VALUE_PATTERNS if p.search(text))
     assert labels == {label for label, _ in VALUE_PATTERNS}
+
+
+def test_authorization_credentials_are_masked_but_prose_is_not() -> None:
+    from infralint.mask import mask_message
+
+    assert mask_message('Authorization "Bearer Qm7vX2pLz9Wk"') == 'Authorization "Bearer Qm****"'
+    assert mask_message("uses Basic authentication over TLS") == "uses Basic authentication over TLS"
+    assert mask_message("Bearer ${API_TOKEN}") == "Bearer ${API_TOKEN}"
 
 
 # --------------------------------------------------------------------------- fingerprints
