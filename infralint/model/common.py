@@ -75,6 +75,7 @@ class PortMapping:
     protocol: str = "tcp"
     raw: str = ""
     name: str | None = None  # Kubernetes `ports[].name`, which a Service's targetPort may use
+    host_span: Span | None = None  # where the host side is written (Kubernetes `hostPort:`)
 
 
 @dataclass(frozen=True, slots=True)

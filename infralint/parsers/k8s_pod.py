@@ -216,6 +216,7 @@ def _ports(node: YMap, where: str, rd: Reader) -> tuple[PortMapping, ...]:
             protocol=protocol.lower(),
             raw=port.text,
             name=name or None,
+            host_span=pair_span(item.pair("hostPort")) if host_port is not None else None,  # type: ignore[arg-type]
         ))
     return tuple(out)
 

@@ -166,7 +166,7 @@ def _host_ports(doc: KubeFile, ctx: Context) -> Iterator[Finding]:
                     continue
                 what = describe(number) if number is not None else _image_port(c, port.container_port)
                 yield ctx.report(
-                    port.span,
+                    port.host_span or port.span,  # the `hostPort:` a user removes, when there is one
                     f"{c.object} opens {what} on the node through {how}; "
                     "reach it through a ClusterIP Service instead",
                     object=c.object,
