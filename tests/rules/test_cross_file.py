@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import infralint.engine as engine
+import infralint.load as load
 from tests.conftest import FIXTURES
 from tests.helpers import run
 
@@ -79,13 +79,13 @@ def test_nothing_outside_the_root_is_read_or_named(nested: Path, cwd: str, args:
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     root = (nested / "project").resolve()
     loaded: list[Path] = []
-    real_load = engine.load_document
+    real_load = load.load_document
 
     def spy(cand, skipped, cache):  # type: ignore[no-untyped-def]
         loaded.append(cand.real)
         return real_load(cand, skipped, cache)
 
-    monkeypatch.setattr(engine, "load_document", spy)
+    monkeypatch.setattr(load, "load_document", spy)
     monkeypatch.chdir(nested / cwd)
     got = findings(*args)
     assert loaded and all(p.is_relative_to(root) for p in loaded), loaded
