@@ -33,17 +33,16 @@ class YScalar:
         return self.raw if not self.quoted else str(self.value)
 
     def as_bool(self) -> bool | None:
-        """Read as a boolean field: YAML 1.1 `yes`/`on` count, as Docker and kubectl accept them."""
+        """Read as a boolean field: YAML 1.1 `yes`/`on` count, as Docker and kubectl accept them.
+        Quoted or not: under YAML 1.2 a bare `yes` is the same string as `'yes'`."""
         if isinstance(self.value, bool):
             return self.value
-        if isinstance(self.value, str) and not self.quoted:
-            low = self.value.lower()
+        if isinstance(self.value, str):
+            low = self.value.strip().lower()
             if low in TRUE_WORDS:
                 return True
             if low in FALSE_WORDS:
                 return False
-        if isinstance(self.value, str) and self.quoted and self.value.lower() in ("true", "false"):
-            return self.value.lower() == "true"
         return None
 
     def as_int(self) -> int | None:

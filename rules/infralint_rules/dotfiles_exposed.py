@@ -87,7 +87,7 @@ def dotfiles_exposed(doc: Document, ctx: Context) -> Iterator[Finding]:
         server_deny = any(_denies_dotfiles(d) for d in server.block.block or ())
         exposed = False
         bypasses: list[Scope] = []
-        for leaf in serving_leaves(doc, server):
+        for leaf in serving_leaves(doc, server) + _fallbacks(doc, server):
             if not _serves_files(leaf) or unknown_from(leaf, unknown, len(server.chain)):
                 continue
             locations = leaf.chain[len(server.chain):]
@@ -128,6 +128,22 @@ def dotfiles_exposed(doc: Document, ctx: Context) -> Iterator[Finding]:
                 object=object_label(scope),
                 key="bypass",
             )
+
+
+def _fallbacks(doc: NginxConfig, server: Scope) -> list[Scope]:
+    """Levels that answer the requests no location below them matches: the server itself when
+    it has no `location /` (the PHP layout: `root` at server level, only `~ \\.php$` below), and
+    a location whose nested locations leave some of its URIs unmatched."""
+    levels = [s for s in doc.scopes(server) if s.block.name == "location"
+              and any(c.name == "location" for c in s.block.block or ())]
+    locations = [d for d in server.block.block or () if d.name == "location"]
+    if locations and not any(_catch_all(d) for d in locations):
+        levels.insert(0, server)
+    return levels
+
+
+def _catch_all(location: Directive) -> bool:
+    return location.args in (("/",), ("^~", "/"))
 
 
 def _serves_files(leaf: Scope) -> bool:
