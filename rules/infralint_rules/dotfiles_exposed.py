@@ -35,7 +35,9 @@ def dotfiles_exposed(doc: Document, ctx: Context) -> Iterator[Finding]:
     dotfiles: its pattern matches `/.env` and `/.git/config` (`location ~ /\\.`,
     `location ~* /\\.(?!well-known)`, h5bp's `location ~* /\\.(?!well-known\\/)`) and it answers
     `deny all;` or `return 403;` / `404` / `444`. The deny may sit at server level or inside the
-    prefix location the files are served from. A deny for some dotfiles only
+    prefix location the files are served from. A server without a `location /` answers what
+    its locations do not match from its own `root` (the PHP layout, with only `~ \\.php$`
+    below), so it serves files too. A deny for some dotfiles only
     (`location ~ /\\.ht`, from nginx's default config) does not count.
 
     Reports the `server` when files are served without such a deny. When the server has one,
