@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infralint.model.span import Span
-from infralint.model.yamltree import YMap, YNode, YPair, YScalar
+from infralint.model.yamltree import YMap, YNode, YPair, YScalar, YSeq
 from infralint.parsers.compose_common import Ctx, describe, expand, expect_map, is_null, pair_span, respan
 from infralint.parsers.source import Source
 from infralint.parsers.yamlload import TagSite, load_stream
@@ -168,9 +168,10 @@ def _merge_service(base: YMap, child: YMap, here: ServiceFile) -> YMap:
 
 
 def _merge(base: YNode, child: YNode, here: ServiceFile, memo: dict[tuple[int, int], YNode]) -> YNode:
-    """Compose's merge for `extends:`: mappings key by key (the child's value wins), anything
-    else replaced by the child's. The child's `!override` replaces a mapping whole, and its
-    `!reset` removes the base's value. Memoised: shared (aliased) subtrees are merged once."""
+    """Compose's merge for `extends:`: mappings key by key (the child's value wins), sequences
+    appended (`ports`, `cap_add`, `volumes`…; a command is replaced), anything else replaced by
+    the child's. The child's `!override` replaces a value whole, and its `!reset` removes the
+    base's value. Memoised: shared (aliased) subtrees are merged once."""
     if not isinstance(base, YMap) or not isinstance(child, YMap):
         return child
     key = (id(base), id(child))
@@ -181,10 +182,25 @@ def _merge(base: YNode, child: YNode, here: ServiceFile, memo: dict[tuple[int, i
     for k, v in child.items():
         under = base.get(k.text)
         if under is not None and (child.span, k.text) not in here.overrides:
-            v = _merge(under, v, here, memo)
+            if isinstance(under, YSeq) and isinstance(v, YSeq) and k.text not in _REPLACED_SEQUENCES:
+                v = _appended(under, v)
+            else:
+                v = _merge(under, v, here, memo)
         pairs.append(YPair(k, v))
     memo[key] = YMap(tuple(pairs), child.span)
     return memo[key]
+
+
+# Sequences Compose replaces rather than appends: each is one command line.
+_REPLACED_SEQUENCES = frozenset({"command", "entrypoint", "test"})
+
+
+def _appended(base: YSeq, child: YSeq) -> YSeq:
+    """The base's items, then the child's; a scalar item the child repeats appears once, as the
+    child's (`ports: ["5432:5432"]` in both is one published port)."""
+    again = {item.text for item in child.items if isinstance(item, YScalar)}
+    kept = [item for item in base.items if not (isinstance(item, YScalar) and item.text in again)]
+    return YSeq(tuple(kept) + child.items, child.span)
 
 
 def _build_as_map(value: YNode) -> YNode:

@@ -913,9 +913,26 @@ def test_extends_in_the_same_file_merges_mappings_key_by_key():
     assert (c.image.resolved, c.user.value, c.memory_limit.value) == ("app:1.0", "10001", "256m")
     assert len(c.healthchecks) == 1 and at(c.healthchecks[0].span) == (6, 5)  # the base's line
     assert sorted((e.name, e.value) for e in c.env) == [("A", "1"), ("B", "3"), ("C", "4")]
-    assert [i.value for i in c.cap_add] == ["CHOWN"]  # lists: the child's replaces the base's
+    assert [i.value for i in c.cap_add] == ["NET_ADMIN", "CHOWN"]  # lists are appended, as Compose does
     assert service(doc, "short").container.user.value == "20002"
     assert service(doc, "local").container.env[0].name == "A"
+
+
+def test_extends_appends_lists_once_and_replaces_commands():
+    doc = parse("""
+        services:
+          base:
+            image: app:1.0
+            ports: ["127.0.0.1:8080:8080", "9090:9090"]
+            command: [serve, --debug]
+          child:
+            extends: base
+            ports: ["9090:9090", "5432:5432"]
+            command: [serve]
+        """)
+    c = service(doc, "child").container
+    assert [p.raw for p in c.ports] == ["127.0.0.1:8080:8080", "9090:9090", "5432:5432"]
+    assert [at(p.span)[0] for p in c.ports] == [4, 8, 8]  # a repeated entry is the child's
 
 
 def test_extends_honours_the_childs_reset_and_override():
