@@ -225,6 +225,27 @@ class Project:
         parents up to the root (so a single-file run still sees its project)."""
         return [*self._scanned_compose().values(), *self._compose_on_disk_near(doc)]
 
+    def compose_files_beside(self, doc: Document) -> list[ComposeFile]:
+        """The compose files in this file's folder, scanned or found on disk, in the scan's
+        order: Compose merges them into one project (`compose.yaml` with
+        `compose.override.yaml`, `docker-compose.prod.yml`…)."""
+        real = self.real(doc)
+        if real is None:
+            return [doc] if isinstance(doc, ComposeFile) else []
+        by_folder = self.memo("compose-by-folder", self._compose_by_folder)
+        out = list(by_folder.get(real.parent, ()))
+        for other in self._compose_on_disk_near(doc):
+            oreal = self.real(other)
+            if oreal is not None and oreal.parent == real.parent and other not in out:
+                out.append(other)
+        return out
+
+    def _compose_by_folder(self) -> dict[Path, list[ComposeFile]]:
+        out: dict[Path, list[ComposeFile]] = {}
+        for real, compose in self._scanned_compose().items():
+            out.setdefault(real.parent, []).append(compose)
+        return out
+
     def _scanned_compose(self) -> dict[Path, ComposeFile]:
         if self._scan_compose is None:
             self._scan_compose = {}

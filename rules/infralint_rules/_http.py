@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from infralint.model.common import Document
 from infralint.model.nginx import Directive, NginxConfig, Scope
 from infralint.model.span import Span
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from infralint.model.common import Container, Document
-from infralint.model.compose import ComposeFile
+from infralint.model.compose import ComposeFile, Service
 from infralint.model.dockerfile import Dockerfile
 from infralint.model.k8s import KubeFile
 from infralint.rule import Context, Finding, rule
+from infralint_rules._compose_project import reports_missing
 
 # A startupProbe only delays the others; on its own nobody checks the container after start.
 _K8S_HEALTH_PROBES = frozenset({"readinessProbe", "livenessProbe"})
@@ -25,6 +26,9 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
       so does a `HEALTHCHECK` in the final (or `build.target`) stage of the Dockerfile the
       service is built from. When that Dockerfile cannot be read (a missing context, a remote
       or `${VAR}` context, a path outside the scanned folder) nothing is reported: no guessing.
+      `extends:` bases count, and so do the other compose files of the folder, which Compose
+      merges (`compose.override.yaml` adding ports to a service defined in `compose.yaml`):
+      a service is reported once, in the file that defines its `image:` or `build:`.
     - **Dockerfile**: reports a final stage with no `HEALTHCHECK` (inherited from the stage it
       is built on counts), or with `HEALTHCHECK NONE`, at low severity: the check can also be
       supplied where the image is run.
@@ -66,6 +70,8 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
             container = service.container
             if service.incomplete and not container.healthchecks:
                 continue  # its `extends:` base cannot be read: it may well supply one
+            if not container.healthchecks and not reports_missing(ctx, doc, service, _may_have_health):
+                continue  # another compose file of the folder supplies it, or reports it
             built = _built_image_health(doc, container, ctx) if not container.healthchecks else None
             if built == "healthy" or built == "unknown":
                 # The Dockerfile's HEALTHCHECK applies; or the Dockerfile cannot be read (missing:
@@ -86,6 +92,12 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
                 yield ctx.report(container.span,
                                  f"container '{container.name}' has no readinessProbe or livenessProbe{note}",
                                  object=container.object, key="no probe")
+
+
+def _may_have_health(service: Service) -> bool:
+    """Another file's part of the service brings a healthcheck, or builds the image (that file
+    then judges the Dockerfile's)."""
+    return bool(service.container.healthchecks) or service.container.build is not None
 
 
 def _service_or_stage(container: Container, ctx: Context, severity: str | None = None,

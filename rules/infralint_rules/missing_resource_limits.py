@@ -6,6 +6,7 @@ from infralint.model.common import Container, Document
 from infralint.model.compose import ComposeFile
 from infralint.model.k8s import KubeFile
 from infralint.rule import Context, Finding, rule
+from infralint_rules._compose_project import reports_missing
 
 # Docker reads a memory limit of 0 as "no limit".
 _UNLIMITED = "0"
@@ -18,6 +19,8 @@ def missing_resource_limits(doc: Document, ctx: Context) -> Iterator[Finding]:
     ## What it does
     - **Compose**: reports a service with neither `deploy.resources.limits.memory` nor
       `mem_limit` (settings merged in with `<<: *defaults` count), at the service's key.
+      `extends:` bases and the folder's other compose files (`compose.override.yaml`…) count
+      too; a service split across files is reported once, where its `image:` or `build:` is.
     - **Kubernetes**: reports a container without `resources.limits.memory`, at its
       `- name:` item. Every workload kind counts, Jobs and CronJobs included, and so do init
       containers: a namespace `ResourceQuota` on `limits.memory` rejects a pod when any of its
@@ -58,6 +61,9 @@ def missing_resource_limits(doc: Document, ctx: Context) -> Iterator[Finding]:
         for service in doc.services:
             if service.incomplete and service.container.memory_limit is None:
                 continue  # its `extends:` base cannot be read: it may well set one
+            if service.container.memory_limit is None and not reports_missing(
+                    ctx, doc, service, lambda s: s.container.memory_limit is not None):
+                continue  # another compose file of the folder sets it, or reports it
             yield from _check(service.container, f"service '{service.name}'",
                               "deploy.resources.limits.memory or mem_limit", ctx)
     elif isinstance(doc, KubeFile):

@@ -7,7 +7,6 @@ from infralint.model.nginx import Directive, NginxConfig, Scope
 from infralint.rule import Context, Finding, rule
 from infralint_rules._http import (
     Unknowns,
-    answers_without_content,
     is_internal,
     is_stream_server,
     is_tls,

@@ -181,7 +181,7 @@ def _deployments(ctx: Context, file_doc: Document) -> list[Deployment]:
         creal = ctx.project.real(compose)
         if creal is None or not _nginx_reads(svc, _container_path(creal, svc, real)):
             continue
-        project = _project_files(ctx, compose, creal)
+        project = _project_files(ctx, compose)
         names = {n.lower() for c in project for n in c.host_names()} | _own_names(svc)
         knowable = not any(_includes_other_files(c) for c in project) and _compose_dns(compose, svc)
         out.append(Deployment(compose, svc, frozenset(names), knowable))
@@ -216,20 +216,10 @@ def _nginx_reads(svc: Service, path: PurePosixPath | None) -> bool:
     return any(n in repo for n in NGINX_IMAGES)
 
 
-def _project_files(ctx: Context, compose: ComposeFile, creal: Path) -> list[ComposeFile]:
+def _project_files(ctx: Context, compose: ComposeFile) -> list[ComposeFile]:
     """Compose files merged into one project: those in the same folder (`compose.yaml` plus
     `compose.override.yaml`, `docker-compose.prod.yml`…)."""
-    by_folder = ctx.project.memo("compose-by-folder", lambda: _compose_by_folder(ctx))
-    return [compose] + [other for other in by_folder.get(creal.parent, ()) if other is not compose]
-
-
-def _compose_by_folder(ctx: Context) -> dict[Path, list[ComposeFile]]:
-    out: dict[Path, list[ComposeFile]] = {}
-    for other in ctx.project.of_format("compose"):
-        oreal = ctx.project.real(other)
-        if isinstance(other, ComposeFile) and oreal is not None:
-            out.setdefault(oreal.parent, []).append(other)
-    return out
+    return [compose] + [other for other in ctx.project.compose_files_beside(compose) if other is not compose]
 
 
 def _own_names(svc: Service) -> set[str]:
