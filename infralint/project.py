@@ -16,6 +16,9 @@ from infralint.model.compose import ComposeFile, Service
 from infralint.walk import inside as _inside
 
 T = TypeVar("T")
+_COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+_OVERRIDE_NAMES = ("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml",
+                   "docker-compose.override.yml")
 _REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
 
@@ -267,8 +270,10 @@ class Project:
     def _find_compose_on_disk(self, folder: Path, root: Path) -> list[ComposeFile]:
         scanned = self._scanned_compose()
         found: dict[Path, ComposeFile] = {}
+        # The file's own folder also gives the override Compose merges in by default.
+        names = _COMPOSE_NAMES + _OVERRIDE_NAMES
         while _inside(folder, root):
-            for name in ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"):
+            for name in names:
                 p = folder / name
                 if not p.is_file():
                     continue
@@ -282,7 +287,7 @@ class Project:
                     self.roots.setdefault(other.path, root)
             if folder == root:
                 break
-            folder = folder.parent
+            folder, names = folder.parent, _COMPOSE_NAMES
         return list(found.values())
 
 

@@ -202,3 +202,14 @@ def test_site_configs_without_conf_suffix_are_found_by_their_folder(tmp_path: Pa
     paths = {f["path"] for f in doc["findings"]}
     assert paths == {"nginx/sites-available/shop.example.com"}
     assert doc["files"]["scanned"] == 1
+
+
+def test_single_compose_file_sees_the_override_compose_merges_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: ghcr.io/acme/web:1.2.0\n")
+    (tmp_path / "compose.override.yaml").write_text(
+        "services:\n  web:\n    mem_limit: 256m\n    healthcheck:\n      test: [CMD, 'true']\n")
+    monkeypatch.chdir(tmp_path)
+    for target in ("compose.yaml", "compose.override.yaml"):  # as pre-commit passes them
+        doc = run(target, "-f", "json", "--select", "IL301,IL302", "--exit-zero").json()
+        assert doc["findings"] == [], target
