@@ -162,6 +162,13 @@ def _merge_service(base: YMap, child: YMap, here: ServiceFile) -> YMap:
         # keeps the base's context.
         base = _replaced(base, "build", _build_as_map(base.get("build")))  # type: ignore[arg-type]
         child = _replaced(child, "build", _build_as_map(child.get("build")))  # type: ignore[arg-type]
+    for key in _KEYED_LISTS:
+        # `environment: [A=1]` over `environment: {A: "0"}`: Compose merges the two forms by name.
+        under, over = base.get(key), child.get(key)
+        if isinstance(under, (YMap, YSeq)) and isinstance(over, (YMap, YSeq)) and (
+                isinstance(under, YSeq) or isinstance(over, YSeq)):
+            base = _replaced(base, key, _pairs_as_map(under))
+            child = _replaced(child, key, _pairs_as_map(over))
     merged = _merge(base, child, here, {})
     assert isinstance(merged, YMap)
     return merged
@@ -189,6 +196,24 @@ def _merge(base: YNode, child: YNode, here: ServiceFile, memo: dict[tuple[int, i
         pairs.append(YPair(k, v))
     memo[key] = YMap(tuple(pairs), child.span)
     return memo[key]
+
+
+# Settings written as a mapping or as a list of `NAME=value`: merged by name, whatever the form.
+_KEYED_LISTS = ("environment", "labels")
+
+
+def _pairs_as_map(node: YMap | YSeq) -> YMap:
+    """`[A=1, B]` as `{A: "1", B: null}`, each entry keeping the span of its list item."""
+    if isinstance(node, YMap):
+        return node
+    pairs: list[YPair] = []
+    for item in node.items:
+        if not isinstance(item, YScalar) or not isinstance(item.value, str):
+            return YMap((), node.span)  # a malformed list: the parser reports it; merge nothing
+        name, eq, value = item.text.partition("=")
+        key = YScalar(name.strip(), name.strip(), item.span)
+        pairs.append(YPair(key, YScalar(value, value, item.span, True) if eq else YScalar(None, "", item.span)))
+    return YMap(tuple(pairs), node.span)
 
 
 # Sequences Compose replaces rather than appends: each is one command line.

@@ -935,6 +935,27 @@ def test_extends_appends_lists_once_and_replaces_commands():
     assert [at(p.span)[0] for p in c.ports] == [4, 8, 8]  # a repeated entry is the child's
 
 
+def test_extends_merges_environment_by_name_whatever_its_form():
+    doc = parse("""
+        services:
+          base:
+            image: app:1.0
+            environment: {A: "1", B: "2"}
+          child:
+            extends: base
+            environment:
+              - B=3
+              - C
+          listed:
+            extends: child
+            environment: [A=9]
+        """)
+    assert sorted((e.name, e.value) for e in service(doc, "child").container.env) == [
+        ("A", "1"), ("B", "3"), ("C", None)]
+    assert sorted((e.name, e.value) for e in service(doc, "listed").container.env) == [
+        ("A", "9"), ("B", "3"), ("C", None)]
+
+
 def test_extends_honours_the_childs_reset_and_override():
     doc = parse("""
         services:
