@@ -55,8 +55,9 @@ def unknown_upstream(doc: Document, ctx: Context) -> Iterator[Finding]:
     `COPY` is not followed), for a folder mount that does not put the file where nginx reads
     its configuration (`.:/app` into an application container), for a service on an external
     network, `network_mode: host` or another container's network, or for a compose project
-    that `include:`s other compose files: there the names cannot be known. A name without a
-    port is also skipped when an `include` outside the scanned root could define an upstream of
+    that `include:`s compose files it cannot read (a variable, a URL, outside the scanned
+    folder): there the names cannot be known. Included files in the tree count. A name without
+    a port is also skipped when an `include` outside the scanned root could define an upstream of
     that name.
 
     ## Why is this bad?
@@ -182,8 +183,10 @@ def _deployments(ctx: Context, file_doc: Document) -> list[Deployment]:
         if creal is None or not _nginx_reads(svc, _container_path(creal, svc, real)):
             continue
         project = _project_files(ctx, compose)
-        names = {n.lower() for c in project for n in c.host_names()} | _own_names(svc)
-        knowable = not any(_includes_other_files(c) for c in project) and _compose_dns(compose, svc)
+        included = [_included(ctx, c) for c in project]
+        every = project + [other for files in included if files for other in files]
+        names = {n.lower() for c in every for n in c.host_names()} | _own_names(svc)
+        knowable = None not in included and _compose_dns(compose, svc)
         out.append(Deployment(compose, svc, frozenset(names), knowable))
     return out
 
@@ -249,9 +252,29 @@ def _strings(node: YNode | None) -> list[str]:
     return []
 
 
-def _includes_other_files(compose: ComposeFile) -> bool:
-    """Top-level `include:` (Compose 2.20+) pulls services from files we do not merge."""
-    return isinstance(compose.node, YMap) and compose.node.get("include") is not None
+def _included(ctx: Context, compose: ComposeFile, depth: int = 0) -> list[ComposeFile] | None:
+    """The compose files a top-level `include:` (Compose 2.20+) pulls services from, read from
+    the tree (recursively); None when one cannot be known (a variable, a URL, a file outside the
+    scanned root or missing): then the project's names are unknown."""
+    node = compose.node.get("include") if isinstance(compose.node, YMap) else None
+    if node is None:
+        return []
+    creal, root = ctx.project.real(compose), ctx.project.root(compose)
+    if not isinstance(node, YSeq) or creal is None or root is None or depth > 8:
+        return None
+    out: list[ComposeFile] = []
+    for item in node.items:
+        paths = item.get("path") if isinstance(item, YMap) else item
+        for value in paths.items if isinstance(paths, YSeq) else (paths,):
+            if not isinstance(value, YScalar) or not isinstance(value.value, str) or "$" in value.text \
+                    or "://" in value.text:
+                return None
+            other = ctx.project.document_at(creal.parent / value.text, root)
+            nested = _included(ctx, other, depth + 1) if isinstance(other, ComposeFile) else None
+            if nested is None:
+                return None
+            out += [other, *nested]  # type: ignore[list-item]
+    return out
 
 
 def _compose_dns(compose: ComposeFile, svc: Service) -> bool:
