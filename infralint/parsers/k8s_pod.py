@@ -137,8 +137,9 @@ def _all_containers(pod: _Pod, rd: Reader) -> tuple[Container, ...]:
 
 
 def _container(pod: _Pod, node: YMap, role: str, index: int, rd: Reader) -> Container:
-    name = rd.text(node, "name", pod.where) or ""
-    label = f"{pod.obj.label} container {name or '#' + str(index + 1)}"
+    # Knative and other CRDs let a single container go unnamed: name it by position for messages.
+    name = rd.text(node, "name", pod.where) or f"#{index + 1}"
+    label = f"{pod.obj.label} container {name}"
     if role == "init" and rd.text(node, "restartPolicy", label) == "Always":
         role = "sidecar"  # a native sidecar runs for the pod's whole life
     image = _image(node, label, rd)
