@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
 from infralint.model.common import Document
@@ -45,9 +46,11 @@ def no_https_redirect(doc: Document, ctx: Context) -> Iterator[Finding]:
 
     A server listening on both port 80 and a TLS port is reported at its port-80 `listen` unless
     it redirects plain requests itself (`if ($scheme = http) { return 301 https://…; }`).
-    A configuration is one file with its includes: a port-80 server in one `conf.d` fragment and
-    its TLS twin in another, with no main config in the scan, are not compared. Where an
-    `include` outside the scanned root could hold the redirect, nothing is reported.
+    A configuration is one file with its includes, and the fragments of a folder nginx's stock
+    config loads whole (`conf.d/`, `http.d/`, `sites-enabled/`) when no main config in the scan
+    includes them: a port-80 server in `conf.d/http.conf` and its TLS twin in
+    `conf.d/https.conf` are compared. Where an `include` outside the scanned root could hold
+    the redirect, nothing is reported.
 
     ## Why is this bad?
     When a site is available over HTTPS, its plain-HTTP twin should only send visitors there.
@@ -93,10 +96,11 @@ def no_https_redirect(doc: Document, ctx: Context) -> Iterator[Finding]:
     unknown = unknowns(doc)
     servers = [s for s in doc.servers() if not is_stream_server(s)]
     tls_names: dict[str, Directive] = {}
-    for server in servers:
-        if is_tls(server) and not _rejects_handshake(server):
-            for name in _names(server):
-                tls_names.setdefault(name, server.block)
+    for config in [doc, *_sibling_fragments(doc, ctx)]:
+        for server in config.servers():
+            if not is_stream_server(server) and is_tls(server) and not _rejects_handshake(server):
+                for name in _names(server):
+                    tls_names.setdefault(name, server.block)
     for server in servers:
         plain = _plain_port80(server)
         if plain is None:
@@ -123,6 +127,31 @@ def no_https_redirect(doc: Document, ctx: Context) -> Iterator[Finding]:
             object=object_label(server),
             key=f"plain:{','.join(shared)}",
         )
+
+
+# Folders the stock nginx.conf includes whole (`include /etc/nginx/conf.d/*.conf;`); a folder of
+# alternative templates is not one configuration.
+_LOADED_TOGETHER = frozenset({"conf.d", "http.d", "sites-enabled"})
+
+
+def _sibling_fragments(doc: NginxConfig, ctx: Context) -> list[NginxConfig]:
+    """Other `http`-level fragments of the same folder, when no main config in the scan includes
+    them: nginx's stock config loads a whole `conf.d/*.conf` into one http block, so a port-80
+    server in `http.conf` and its TLS twin in `https.conf` are one configuration."""
+    real = ctx.project.real(doc)
+    if doc.context != "http" or real is None or real.parent.name not in _LOADED_TOGETHER:
+        return []
+    by_folder = ctx.project.memo("nginx-fragments-by-folder", lambda: _fragments_by_folder(ctx))
+    return [other for other in by_folder.get(real.parent, ()) if other is not doc]
+
+
+def _fragments_by_folder(ctx: Context) -> dict[Path, list[NginxConfig]]:
+    out: dict[Path, list[NginxConfig]] = {}
+    for other in ctx.project.of_format("nginx"):
+        real = ctx.project.real(other)
+        if isinstance(other, NginxConfig) and other.context == "http" and judged(other) and real is not None:
+            out.setdefault(real.parent, []).append(other)
+    return out
 
 
 def _names(server: Scope) -> list[str]:
