@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from infralint.model.common import Container, Document
 from infralint.model.compose import ComposeFile
-from infralint.model.dockerfile import Dockerfile
+from infralint.model.dockerfile import Dockerfile, Stage
 from infralint.model.k8s import KubeFile
 from infralint.model.span import Span
 from infralint.rule import Context, Finding, rule
@@ -22,13 +23,14 @@ def low_uid(doc: Document, ctx: Context) -> Iterator[Finding]:
     Reports a runtime UID that is set to a number from 1 to 10000:
 
     - **Dockerfile**: the final stage's effective `USER` (inherited from the stage it is built
-      on) when it is numeric or has a numeric user part (`1000`, `1000:1000`).
+      on) when it is numeric or has a numeric user part (`1000`, `1000:1000`), or names a user
+      the file creates with a UID (`RUN adduser -D -u 1001 app` then `USER app`).
     - **Compose**: `user:` with a numeric user part.
     - **Kubernetes**: the effective `runAsUser` (the container's, else the pod's), reported
       once at the line that sets it.
 
-    UID 0 is IL201's (root-user) business and not reported here. Names (`node`, `nginx`) and
-    variables cannot be judged and are skipped; a compose service without `user:` is judged
+    UID 0 is IL201's (root-user) business and not reported here. Other names (`node`, `nginx`,
+    set up by the base image) and variables cannot be judged and are skipped; a compose service without `user:` is judged
     through its Dockerfile, which is linted on its own.
 
     Off by default: UIDs such as 1000 are the norm in official images and Helm charts.
@@ -59,6 +61,8 @@ def low_uid(doc: Document, ctx: Context) -> Iterator[Finding]:
         final = doc.final_stage
         user = final.user if final is not None else None  # already inherited from its parents
         uid = numeric_uid(user.value) if user is not None else None
+        if uid is None and user is not None and final is not None:
+            uid = created_uid(final, user.value.split(":", 1)[0].strip())
         if final is not None and user is not None and uid is not None and _low(uid):
             yield ctx.report(user.span, f"final stage runs as UID {uid} (USER {user.value}), "
                                         f"which may exist on the host; use a UID above {LOW_UID_MAX}",
@@ -93,6 +97,50 @@ def numeric_uid(user: str) -> int | None:
     """The UID of `1000` or `1000:1000`; None for a name (`node`), a variable or nothing."""
     part = user.strip().split(":", 1)[0].strip()
     return int(part) if part.isascii() and part.isdigit() else None
+
+
+_USER_TOOLS = frozenset({"useradd", "adduser"})
+_COMMAND_BREAK = re.compile(r"&&|\|\||[;|\n]")
+
+
+def created_uid(stage: Stage, name: str) -> int | None:
+    """The UID a `RUN useradd -u 1001 app` / `adduser -D -u 1001 app` in this stage or the
+    stages it is built on gives the user `name` (the last such command wins)."""
+    found: int | None = None
+    for s in _lineage(stage):
+        for instr in s.instructions:
+            if instr.keyword != "RUN":
+                continue
+            for command in _COMMAND_BREAK.split(instr.args):
+                words = [w.strip("'\"") for w in command.split()]
+                while words and words[0] in ("sudo", "exec", "command"):
+                    words = words[1:]
+                if not words or words[0].rsplit("/", 1)[-1] not in _USER_TOOLS or words[-1] != name:
+                    continue
+                uid = _uid_option(words[1:-1])
+                found = uid if uid is not None else found
+    return found
+
+
+def _uid_option(words: list[str]) -> int | None:
+    for i, word in enumerate(words):
+        value = None
+        if word in ("-u", "--uid") and i + 1 < len(words):
+            value = words[i + 1]
+        elif word.startswith("--uid="):
+            value = word[len("--uid="):]
+        if value is not None and value.isdigit():
+            return int(value)
+    return None
+
+
+def _lineage(stage: Stage) -> list[Stage]:
+    chain: list[Stage] = []
+    cur: Stage | None = stage
+    while cur is not None and all(cur is not seen for seen in chain):
+        chain.append(cur)
+        cur = cur.parent
+    return list(reversed(chain))
 
 
 def _low(uid: int) -> bool:
