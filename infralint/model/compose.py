@@ -19,6 +19,9 @@ class Service:
     # `extends:` names a base that cannot be read (outside the scan, a variable, a cycle): the
     # settings it would supply are unknown, so nothing may be reported as missing.
     incomplete: bool = False
+    # `provider:` (Compose 2.36+): a platform capability such as a model runner, not a container
+    # of ours; container settings (healthcheck, limits) do not apply.
+    provider: bool = False
 
 
 @dataclass(slots=True)

@@ -94,8 +94,9 @@ def _service(ctx: Ctx, name: str, key: YScalar, node: YMap, *, incomplete: bool 
     )
     # With `build:`, an `image:` only names the build result; nothing is pulled.
     build_only = "build" in settings
+    provider = "provider" in settings and "image" not in settings and "build" not in settings
     return Service(name, key.span, container, node=node, aliases=_aliases(ctx, node), build_only=build_only,
-                   incomplete=incomplete)
+                   incomplete=incomplete, provider=provider)
 
 
 def _user(ctx: Ctx, node: YMap) -> Spanned[str] | None:

@@ -68,6 +68,8 @@ def missing_healthcheck(doc: Document, ctx: Context) -> Iterator[Finding]:
     if isinstance(doc, ComposeFile):
         for service in doc.services:
             container = service.container
+            if service.provider:
+                continue  # a `provider:` service runs no container of ours
             if service.incomplete and not container.healthchecks:
                 continue  # its `extends:` base cannot be read: it may well supply one
             if not container.healthchecks and not reports_missing(ctx, doc, service, _may_have_health):

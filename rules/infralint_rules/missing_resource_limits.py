@@ -59,6 +59,8 @@ def missing_resource_limits(doc: Document, ctx: Context) -> Iterator[Finding]:
     """
     if isinstance(doc, ComposeFile):
         for service in doc.services:
+            if service.provider:
+                continue  # a `provider:` service runs no container of ours
             if service.incomplete and service.container.memory_limit is None:
                 continue  # its `extends:` base cannot be read: it may well set one
             if service.container.memory_limit is None and not reports_missing(
