@@ -15,10 +15,13 @@ on the command line (default "."), to exercise the single-file (pre-commit) mode
 """
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import run
 
@@ -118,3 +121,26 @@ def evaluate(case: Case, doc: dict) -> tuple[list[str], list[str], list[str]]:
     broken = [f"{r} {p}:{l}" for (r, p, l) in case.silences
               if any(f["rule_id"] == r and f["path"] == p and f["line"] == l for f in found)]
     return missing, unexpected, broken
+
+
+def apply_xfails(cases: list[Case], xfail: dict[str, str]) -> None:
+    """Mark the cases that document a known bug (id -> reason); every id must exist."""
+    pending = dict(xfail)
+    for case in cases:
+        case.xfail = pending.pop(case.id, case.xfail)
+    assert not pending, f"unknown case ids in XFAIL: {sorted(pending)}"
+
+
+def params(cases: list[Case]) -> list:
+    """pytest parameters, one per case, known bugs as strict xfails."""
+    return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.xfail, strict=True)] if c.xfail else [])
+            for c in cases]
+
+
+def check(case: Case, root: Path) -> dict:
+    """Lint the case in `root` (the current folder) and assert its expectations; the report."""
+    doc = lint(case, root)
+    missing, unexpected, broken = evaluate(case, doc)
+    assert not (missing or unexpected or broken), json.dumps(
+        {"missing": missing, "unexpected": unexpected, "broken_silences": broken}, indent=1)
+    return doc

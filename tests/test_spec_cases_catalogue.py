@@ -16,12 +16,11 @@ given on the command line (default "."), to exercise the single-file (pre-commit
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.spec_harness import Case, evaluate, lint, parse
+from tests.spec_harness import Case, apply_xfails, check, params, parse
 
 SHA = "sha256:" + "4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1"
 GIT = {".git/HEAD": "ref: refs/heads/main\n"}  # marks the repository root, as pre-commit has
@@ -3006,19 +3005,10 @@ add("x-remote-or-variable-context-never-guessed", {"compose.yaml": """
 # ---------------------------------------------------------------------------------------------
 # Cases that document a known bug (strict xfail) until it is fixed: none open.
 XFAIL: dict[str, str] = {}
-for _c in CASES:
-    _c.xfail = XFAIL.pop(_c.id, _c.xfail)
-assert not XFAIL, f"unknown case ids in XFAIL: {sorted(XFAIL)}"
+apply_xfails(CASES, XFAIL)
 
 
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.xfail, strict=True)] if c.xfail else [])
-     for c in CASES],
-)
+@pytest.mark.parametrize("case", params(CASES))
 def test_spec_catalogue_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    doc = lint(case, tmp_path)
-    missing, unexpected, broken = evaluate(case, doc)
-    assert not (missing or unexpected or broken), json.dumps(
-        {"missing": missing, "unexpected": unexpected, "broken_silences": broken}, indent=1)
+    check(case, tmp_path)

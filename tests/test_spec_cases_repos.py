@@ -21,13 +21,12 @@ Same marker language as tests/spec_harness.py:
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.spec_harness import Case, evaluate, lint, parse
+from tests.spec_harness import Case, apply_xfails, check, lint, params, parse
 
 GIT = {".git/HEAD": "ref: refs/heads/main\n"}
 
@@ -1868,23 +1867,14 @@ add("repo-helm-template-named-on-command-line", {**GIT, "charts/api/Chart.yaml":
 # Known implementation bugs (strict xfail): id -> reason citing RULES.md
 # ---------------------------------------------------------------------------------------------
 XFAIL: dict[str, str] = {}
-for _c in CASES:
-    _c.xfail = XFAIL.pop(_c.id, _c.xfail)
-assert not XFAIL, f"unknown case ids in XFAIL: {sorted(XFAIL)}"
+apply_xfails(CASES, XFAIL)
 
 
-def _params(cases: list[Case]) -> list:
-    return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.xfail, strict=True)] if c.xfail else [])
-            for c in cases]
 
-
-@pytest.mark.parametrize("case", _params(CASES))
+@pytest.mark.parametrize("case", params(CASES))
 def test_spec_repo_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    doc = lint(case, tmp_path)
-    missing, unexpected, broken = evaluate(case, doc)
-    assert not (missing or unexpected or broken), json.dumps(
-        {"missing": missing, "unexpected": unexpected, "broken_silences": broken}, indent=1)
+    check(case, tmp_path)
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])

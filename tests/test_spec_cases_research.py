@@ -9,12 +9,11 @@ Same marker language as tests/spec_harness.py.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.spec_harness import Case, evaluate, lint, parse
+from tests.spec_harness import Case, apply_xfails, check, params, parse
 
 SHA = "sha256:" + "4c1f0a3c1d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e9"
 
@@ -1855,20 +1854,11 @@ add("res-c-inline-ignore-eol-with-reason", {"compose.yaml": """
 # Known implementation bugs (strict xfail): id -> reason quoting the source
 # ---------------------------------------------------------------------------------------------
 XFAIL: dict[str, str] = {}
-for _c in CASES:
-    _c.xfail = XFAIL.pop(_c.id, _c.xfail)
-assert not XFAIL, f"unknown case ids in XFAIL: {sorted(XFAIL)}"
+apply_xfails(CASES, XFAIL)
 
 
-def _params(cases: list[Case]) -> list:
-    return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.xfail, strict=True)] if c.xfail else [])
-            for c in cases]
 
-
-@pytest.mark.parametrize("case", _params(CASES))
+@pytest.mark.parametrize("case", params(CASES))
 def test_spec_research_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    doc = lint(case, tmp_path)
-    missing, unexpected, broken = evaluate(case, doc)
-    assert not (missing or unexpected or broken), json.dumps(
-        {"missing": missing, "unexpected": unexpected, "broken_silences": broken}, indent=1)
+    check(case, tmp_path)
