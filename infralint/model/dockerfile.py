@@ -91,7 +91,7 @@ class Dockerfile(Document):
         final = self.final_stage
         if final is None:
             return []
-        env = [e for s in _lineage(final) for e in s.env]
+        env = [e for s in lineage(final) for e in s.env]
         return [
             Container(
                 format="dockerfile",
@@ -111,7 +111,8 @@ class Dockerfile(Document):
         return list(self.global_args) + [e for s in self.stages for e in s.env]
 
 
-def _lineage(stage: Stage) -> list[Stage]:
+def lineage(stage: Stage) -> list[Stage]:
+    """The stages `stage` is built on, first the oldest, then `stage` itself."""
     chain: list[Stage] = []
     seen: set[int] = set()
     cur: Stage | None = stage

@@ -11,7 +11,7 @@ import json
 import re
 
 from infralint.model.common import EnvVar, HealthCheck, ImageRef, Problem
-from infralint.model.dockerfile import Dockerfile, Instruction, Stage
+from infralint.model.dockerfile import Dockerfile, Instruction, Stage, lineage
 from infralint.model.span import Span, Spanned
 from infralint.parsers.dockerfile_lex import Logical, lex, split_words, unquote
 from infralint.parsers.images import make_image
@@ -275,13 +275,8 @@ class _Builder:
     def stage_vars(self, stage: Stage) -> dict[str, str]:
         """Variables a stage's instructions see so far: ENV inherited from the stages it is built
         FROM, then its own ARGs (a bare `ARG X` brings in the global default) and ENVs in order."""
-        lineage: list[Stage] = []
-        s: Stage | None = stage
-        while s is not None and all(s is not seen for seen in lineage):
-            lineage.append(s)
-            s = s.parent
         known: dict[str, str] = {}
-        for s in reversed(lineage):
+        for s in lineage(stage):
             for e in s.env:
                 if e.source == "ARG" and s is not stage:
                     continue  # ARGs end with their stage; ENV is baked into the image

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from infralint.model.common import Container, Document
 from infralint.model.compose import ComposeFile
-from infralint.model.dockerfile import Dockerfile, Stage
+from infralint.model.dockerfile import Dockerfile, Stage, lineage
 from infralint.model.k8s import KubeFile
 from infralint.model.span import Span
 from infralint.rule import Context, Finding, rule
@@ -107,7 +107,7 @@ def created_uid(stage: Stage, name: str) -> int | None:
     """The UID a `RUN useradd -u 1001 app` / `adduser -D -u 1001 app` in this stage or the
     stages it is built on gives the user `name` (the last such command wins)."""
     found: int | None = None
-    for s in _lineage(stage):
+    for s in lineage(stage):
         for instr in s.instructions:
             if instr.keyword != "RUN":
                 continue
@@ -132,15 +132,6 @@ def _uid_option(words: list[str]) -> int | None:
         if value is not None and value.isdigit():
             return int(value)
     return None
-
-
-def _lineage(stage: Stage) -> list[Stage]:
-    chain: list[Stage] = []
-    cur: Stage | None = stage
-    while cur is not None and all(cur is not seen for seen in chain):
-        chain.append(cur)
-        cur = cur.parent
-    return list(reversed(chain))
 
 
 def _low(uid: int) -> bool:
